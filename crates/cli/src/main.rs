@@ -1,0 +1,252 @@
+//! The `blastradius` binary: parses flags, reads model files, runs analyses and prints reports,
+//! mapping outcomes to exit codes (0 ok, 1 model invalid, 2 usage error).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use blastradius_analysis::{WhatIfIndex, what_if};
+use blastradius_model::{Model, ModelError};
+use blastradius_report::{Options, graph_dot, graph_mermaid};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Model files larger than this are refused before reading; a million-component model is
+/// about 60 MiB.
+const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bundled example the demo runs on.
+const DEMO_MODEL: &str = include_str!("../../../examples/fintech-single-region.yaml");
+const DEMO_FILE: &str = "examples/fintech-single-region.yaml";
+const DEMO_FAILURE: &str = "aws/us-east-1";
+
+#[derive(Parser)]
+#[command(
+    name = "blastradius",
+    version,
+    about = "What breaks if a cloud or SaaS provider fails?",
+    long_about = "blastradius reads a resilience model (YAML: your components, the providers, regions, zones \
+and services they run on, and the business functions they deliver) and tells you what goes down or \
+degrades when any part of it fails, with the path each failure takes.",
+    after_help = "Start with `blastradius demo`, then `blastradius validate examples/saas-multi-region.yaml`.\n\
+Exit codes: 0 ok, 1 the model is invalid, 2 usage error (bad flag, unreadable file, unknown id).\n\
+Colour is off when NO_COLOR is set or output is not a terminal."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a model file and report every problem with file:line:col.
+    #[command(
+        after_help = "Example: blastradius validate examples/retail-azure-frontdoor.yaml --format json"
+    )]
+    Validate {
+        /// The model file (YAML).
+        model: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Fail components or provider nodes and see what goes down or degrades, and why.
+    #[command(
+        name = "what-if",
+        after_help = "Ids are slash paths: a provider `aws`, a region `aws/us-east-1`, a zone `aws/us-east-1/use1-az1`,\n\
+a regional service `aws/us-east-1/dynamodb`, a global service `aws/global/iam`, or a component `ledger`.\n\n\
+Example: blastradius what-if examples/fintech-single-region.yaml --fail aws/us-east-1\n\
+         blastradius what-if examples/fintech-single-region.yaml --fail stripe --fail adyen --format json"
+    )]
+    WhatIf {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// An id to fail; repeat the flag to fail several at once.
+        #[arg(long = "fail", value_name = "ID", required = true)]
+        fail: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Draw the dependency graph as Graphviz DOT or Mermaid.
+    #[command(
+        after_help = "Example: blastradius graph examples/saas-multi-region.yaml | dot -Tsvg > graph.svg"
+    )]
+    Graph {
+        /// The model file (YAML).
+        model: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+    /// Run the bundled example: validate a fintech's model and fail AWS us-east-1 under it.
+    Demo {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON document for machines.
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// How a command ended, when not plainly.
+enum Failure {
+    /// The model file is invalid: exit 1 after printing its diagnostics.
+    Invalid(ModelError),
+    /// Anything the user must fix in the command line or the file system: exit 2.
+    Usage(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Usage(error)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let options = Options { color: color_wanted() };
+    let format = match &cli.command {
+        Command::Validate { format, .. }
+        | Command::WhatIf { format, .. }
+        | Command::Demo { format } => *format,
+        Command::Graph { .. } => Format::Human,
+    };
+    match run(cli.command, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(error)) => {
+            if format == Format::Json {
+                print(&blastradius_report::model_error_json(&error));
+            } else {
+                eprint(&blastradius_report::model_error_human(&error, options));
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(error)) => {
+            eprint(&format!("error: {error:#}\n"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command, options: Options) -> Result<(), Failure> {
+    match command {
+        Command::Validate { model, format } => {
+            let (file, model) = load(&model)?;
+            print(&match format {
+                Format::Human => blastradius_report::validation_human(&file, &model, options),
+                Format::Json => blastradius_report::validation_json(&file, &model),
+            });
+        }
+        Command::WhatIf { model, fail, format } => {
+            let (_, model) = load(&model)?;
+            print(&what_if_text(&model, &fail, format, options)?);
+        }
+        Command::Graph { model, format } => {
+            let (_, model) = load(&model)?;
+            print(&match format {
+                GraphFormat::Dot => graph_dot(&model),
+                GraphFormat::Mermaid => graph_mermaid(&model),
+            });
+        }
+        Command::Demo { format } => {
+            let model = blastradius_model::load(DEMO_FILE, DEMO_MODEL.as_bytes())
+                .map_err(Failure::Invalid)?;
+            if format == Format::Human {
+                print(&format!(
+                    "blastradius demo: the bundled model `{}` ({DEMO_FILE}), a fintech that runs in one AWS region.\n\n",
+                    model.name()
+                ));
+                print(&blastradius_report::validation_human(DEMO_FILE, &model, options));
+                print("\n");
+            }
+            print(&what_if_text(&model, &[DEMO_FAILURE.to_owned()], format, options)?);
+            if format == Format::Human {
+                print(&format!(
+                    "\nNext: blastradius what-if {DEMO_FILE} --fail cloudflare\n      blastradius graph {DEMO_FILE} --format mermaid\n"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn what_if_text(
+    model: &Model,
+    fail: &[String],
+    format: Format,
+    options: Options,
+) -> anyhow::Result<String> {
+    let mut failed = Vec::with_capacity(fail.len());
+    for id in fail {
+        match model.lookup(id) {
+            Some(node) => failed.push(node),
+            None => bail!(
+                "--fail {id}: no component or provider node has this id{}",
+                suggestion(model, id)
+            ),
+        }
+    }
+    let index = WhatIfIndex::new(model);
+    let result = what_if(model, &index, &failed);
+    Ok(match format {
+        Format::Human => blastradius_report::what_if_human(model, &result, options),
+        Format::Json => blastradius_report::what_if_json(model, &result),
+    })
+}
+
+/// "; did you mean `x`?" for an id close to `wrong`, or an empty string.
+fn suggestion(model: &Model, wrong: &str) -> String {
+    model.closest_id(wrong).map(|id| format!("; did you mean `{id}`?")).unwrap_or_default()
+}
+
+/// Reads and validates a model file; returns the name to show for it and the model.
+fn load(path: &Path) -> Result<(String, Model), Failure> {
+    let file = path.display().to_string();
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("cannot read model file {file}"))?;
+    if metadata.is_dir() {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "{file} is a directory; give the model's YAML file"
+        )));
+    }
+    if metadata.len() > MAX_MODEL_BYTES {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "{file} is {} MiB, over the {} MiB limit for a model file",
+            metadata.len() / (1024 * 1024),
+            MAX_MODEL_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read model file {file}"))?;
+    let model = blastradius_model::load(&file, &bytes).map_err(Failure::Invalid)?;
+    Ok((file, model))
+}
+
+fn color_wanted() -> bool {
+    #[allow(clippy::disallowed_methods, reason = "the CLI is where the environment is read")]
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+#[allow(clippy::print_stdout, reason = "the CLI is where output is written")]
+fn print(text: &str) {
+    let mut stdout = anstream::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        std::process::exit(0);
+    }
+}
+
+fn eprint(text: &str) {
+    let _ = anstream::stderr().lock().write_all(text.as_bytes());
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the `blastradius` binary: exit code, stdout and stderr of real runs,
+//! snapshotted.
+
+mod cli;

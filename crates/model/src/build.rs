@@ -1,0 +1,296 @@
+//! Raw structs turned into a [`Model`]: ids assigned and checked for duplicates, references
+//! resolved, availability attached, cycles found.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+
+use crate::cycles::find_cycles;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{
+    DependencyData, DependencyKind, Function, Model, NodeData, NodeId, NodeKind, Origin,
+};
+use crate::raw::{Named, RawComponent, RawModel, RawRequirement};
+use crate::suggest::{Suggester, closest};
+
+struct Builder<'d> {
+    nodes: Vec<NodeData>,
+    parents: Vec<Option<NodeId>>,
+    index: HashMap<Box<str>, NodeId>,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    suggester: Suggester,
+}
+
+impl Builder<'_> {
+    fn add(
+        &mut self,
+        id: String,
+        kind: NodeKind,
+        location: Location,
+        parent: Option<NodeId>,
+    ) -> Option<NodeId> {
+        let node = NodeId(self.nodes.len() as u32);
+        match self.index.entry(id.clone().into_boxed_str()) {
+            MapEntry::Occupied(first) => {
+                let first = self.nodes[first.get().index()].location;
+                self.diagnostics.push(Diagnostic::error(
+                    location,
+                    format!("duplicate id `{id}`; it is first defined at {first}"),
+                ));
+                None
+            }
+            MapEntry::Vacant(slot) => {
+                slot.insert(node);
+                self.nodes.push(NodeData {
+                    id: id.into_boxed_str(),
+                    kind,
+                    location,
+                    availability: None,
+                    description: None,
+                    component_kind: None,
+                });
+                self.parents.push(parent);
+                Some(node)
+            }
+        }
+    }
+
+    fn resolve(&mut self, named: &Named<'_>, context: &str) -> Option<NodeId> {
+        if let Some(&node) = self.index.get(named.text.as_ref()) {
+            return Some(node);
+        }
+        let suggestion = if self.suggester.may_suggest() {
+            closest(&named.text, self.index.keys().map(|id| id.as_ref()))
+                .map(|id| format!("did you mean `{id}`?"))
+        } else {
+            None
+        };
+        let help = suggestion.or_else(|| {
+            named.text.contains('/').then(|| {
+                "provider ids are `provider`, `provider/region`, `provider/region/zone-or-service` or `provider/global/service`"
+                    .to_owned()
+            })
+        });
+        self.diagnostics.push(
+            Diagnostic::error(named.location, format!("unknown id `{}` in {context}", named.text))
+                .with_optional_help(help),
+        );
+        None
+    }
+}
+
+/// Builds the model from raw structs, pushing every problem to `diagnostics`. Returns `None` when
+/// any error was found (in this step or before). Linear in the size of the model, apart from
+/// "did you mean" suggestions, which are rationed.
+pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
+    let n_estimate = raw.components.len() + raw.providers.len() * 8;
+    let mut builder = Builder {
+        nodes: Vec::with_capacity(n_estimate),
+        parents: Vec::with_capacity(n_estimate),
+        index: HashMap::with_capacity(n_estimate),
+        diagnostics,
+        suggester: Suggester::new(n_estimate),
+    };
+    add_provider_nodes(&mut builder, &raw);
+    let n_provider_nodes = builder.nodes.len();
+    let mut component_nodes = Vec::with_capacity(raw.components.len());
+    for component in &raw.components {
+        let node = builder.add(
+            component.name.text.to_string(),
+            NodeKind::Component,
+            component.name.location,
+            None,
+        );
+        if let Some(node) = node {
+            let data = &mut builder.nodes[node.index()];
+            data.availability = component.availability;
+            data.description = component.description.as_deref().map(Box::from);
+            data.component_kind = component.kind.as_deref().map(Box::from);
+            component_nodes.push((node, component));
+        }
+    }
+
+    let mut dependencies = Vec::with_capacity(builder.nodes.len() * 2);
+    let mut dependencies_end = Vec::with_capacity(builder.nodes.len());
+    let mut members = Vec::with_capacity(builder.nodes.len() * 3);
+    for node_index in 0..n_provider_nodes {
+        if let Some(parent) = builder.parents[node_index] {
+            members.push(parent);
+            dependencies.push(DependencyData {
+                kind: DependencyKind::Hard,
+                origin: Origin::Parent,
+                members_end: members.len() as u32,
+                location: builder.nodes[node_index].location,
+            });
+        }
+        dependencies_end.push(dependencies.len() as u32);
+    }
+    for (_, component) in &component_nodes {
+        add_component_dependencies(&mut builder, component, &mut dependencies, &mut members);
+        dependencies_end.push(dependencies.len() as u32);
+    }
+
+    for (named, availability) in &raw.availability {
+        let Some(node) = builder.resolve(named, "`availability`") else { continue };
+        let data = &mut builder.nodes[node.index()];
+        if data.availability.is_some() {
+            let message = format!(
+                "the availability of `{}` is also given where it is defined, at {}",
+                named.text, data.location
+            );
+            builder.diagnostics.push(
+                Diagnostic::error(named.location, message).with_help("give it in one place only"),
+            );
+        } else {
+            data.availability = Some(*availability);
+        }
+    }
+
+    let mut functions = Vec::with_capacity(raw.functions.len());
+    for function in &raw.functions {
+        let context = format!("`delivered_by` of function `{}`", function.name.text);
+        let mut delivered_by = Vec::with_capacity(function.delivered_by.len());
+        for named in &function.delivered_by {
+            if let Some(node) = builder.resolve(named, &context) {
+                if delivered_by.contains(&node) {
+                    builder.diagnostics.push(Diagnostic::error(
+                        named.location,
+                        format!("`{}` is listed twice in {context}", named.text),
+                    ));
+                }
+                delivered_by.push(node);
+            }
+        }
+        functions.push(Function {
+            id: function.name.text.to_string(),
+            description: function.description.clone(),
+            delivered_by,
+            critical: function.critical,
+            users: function.users,
+            cost_per_hour: function.cost_per_hour,
+            slo_percent: function.slo_percent,
+            rto: function.rto,
+            rpo: function.rpo,
+            location: function.name.location,
+        });
+    }
+
+    if builder.diagnostics.iter().any(|d| d.severity == crate::Severity::Error) {
+        return None;
+    }
+    let mut model = Model {
+        name: raw.name,
+        description: raw.description,
+        nodes: builder.nodes,
+        dependencies_end,
+        dependencies,
+        members,
+        functions,
+        index: builder.index,
+        warnings: Vec::new(),
+    };
+    model.warnings = find_cycles(&model);
+    Some(model)
+}
+
+fn add_provider_nodes(builder: &mut Builder<'_>, raw: &RawModel<'_>) {
+    for provider in &raw.providers {
+        let name = &provider.name.text;
+        let Some(provider_node) =
+            builder.add(name.to_string(), NodeKind::Provider, provider.name.location, None)
+        else {
+            continue;
+        };
+        builder.nodes[provider_node.index()].availability = provider.availability;
+        builder.nodes[provider_node.index()].description =
+            provider.description.as_deref().map(Box::from);
+        for region in &provider.regions {
+            if region.name.text == "global" {
+                builder.diagnostics.push(
+                    Diagnostic::error(region.name.location, format!("provider `{name}` has a region named `global`"))
+                        .with_help("`global` is reserved for provider-wide services; list those under `global:`"),
+                );
+                continue;
+            }
+            let region_id = format!("{name}/{}", region.name.text);
+            let Some(region_node) = builder.add(
+                region_id.clone(),
+                NodeKind::Region,
+                region.name.location,
+                Some(provider_node),
+            ) else {
+                continue;
+            };
+            builder.nodes[region_node.index()].availability = region.availability;
+            for zone in &region.zones {
+                builder.add(
+                    format!("{region_id}/{}", zone.text),
+                    NodeKind::Zone,
+                    zone.location,
+                    Some(region_node),
+                );
+            }
+            for service in &region.services {
+                let id = format!("{region_id}/{}", service.text);
+                builder.add(id, NodeKind::RegionalService, service.location, Some(region_node));
+            }
+        }
+        for service in &provider.global {
+            let id = format!("{name}/global/{}", service.text);
+            builder.add(id, NodeKind::GlobalService, service.location, Some(provider_node));
+        }
+    }
+}
+
+fn add_component_dependencies(
+    builder: &mut Builder<'_>,
+    component: &RawComponent<'_>,
+    dependencies: &mut Vec<DependencyData>,
+    members: &mut Vec<NodeId>,
+) {
+    let name = &component.name.text;
+    let requirements = component
+        .runs_on
+        .iter()
+        .map(|r| (r, Origin::RunsOn))
+        .chain(component.depends_on.iter().map(|r| (r, Origin::DependsOn)));
+    for (requirement, origin) in requirements {
+        let key = if origin == Origin::RunsOn { "runs_on" } else { "depends_on" };
+        if let Some(resolved) =
+            resolve_requirement(builder, requirement, &format!("`{key}` of component `{name}`"))
+        {
+            members.extend_from_slice(&resolved);
+            dependencies.push(DependencyData {
+                kind: requirement.kind,
+                origin,
+                members_end: members.len() as u32,
+                location: requirement.location,
+            });
+        }
+    }
+}
+
+fn resolve_requirement(
+    builder: &mut Builder<'_>,
+    requirement: &RawRequirement<'_>,
+    context: &str,
+) -> Option<Vec<NodeId>> {
+    let mut resolved = Vec::with_capacity(requirement.members.len());
+    let mut complete = true;
+    for named in &requirement.members {
+        match builder.resolve(named, context) {
+            Some(node) if resolved.contains(&node) => {
+                builder.diagnostics.push(
+                    Diagnostic::error(
+                        named.location,
+                        format!("`{}` appears twice in one group of {context}", named.text),
+                    )
+                    .with_help("each member of an `any` or `atleast` group must be distinct"),
+                );
+                complete = false;
+            }
+            Some(node) => resolved.push(node),
+            None => complete = false,
+        }
+    }
+    complete.then_some(resolved)
+}

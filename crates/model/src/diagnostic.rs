@@ -1,0 +1,111 @@
+//! Located problems found while reading a model: what went wrong, where, and what would be valid.
+
+use std::fmt;
+
+/// A position in a model file; line and column are 1-based, the column counts characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Location {
+    /// The line, starting at 1.
+    pub line: u32,
+    /// The column in characters, starting at 1.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Whether a problem stops the model from being used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The model is invalid.
+    Error,
+    /// The model is valid but has a hazard worth knowing (e.g. a dependency cycle).
+    Warning,
+}
+
+/// One problem in a model file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where the problem is; `None` for problems of the file as a whole (e.g. not UTF-8).
+    pub location: Option<Location>,
+    /// What is wrong, naming the culprit; lowercase, no final period.
+    pub message: String,
+    /// What would be valid, or a "did you mean" suggestion.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn error(location: Location, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            location: Some(location),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn warning(location: Location, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            location: Some(location),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn with_optional_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Renders the diagnostic the way compilers do: `file:line:col: error: message`, then
+    /// `  help: …` on a second line when there is help.
+    pub fn render(&self, file: &str) -> String {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut text = match self.location {
+            Some(location) => format!("{file}:{location}: {severity}: {}", self.message),
+            None => format!("{file}: {severity}: {}", self.message),
+        };
+        if let Some(help) = &self.help {
+            text.push_str("\n  help: ");
+            text.push_str(help);
+        }
+        text
+    }
+}
+
+/// Why a model could not be loaded: every error found in the file, plus the warnings.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{} has {} error(s)", file, self.errors().count())]
+pub struct ModelError {
+    /// The file name the diagnostics refer to.
+    pub file: String,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ModelError {
+    /// The diagnostics that make the model invalid.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Sorts diagnostics into file order (whole-file problems first), keeping the order of
+/// diagnostics found at the same place.
+pub(crate) fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.location);
+}

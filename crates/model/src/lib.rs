@@ -1,0 +1,69 @@
+//! The blastradius resilience model: reads a YAML model file, reports every problem with its
+//! location, and yields a validated [`Model`] that the rest of blastradius computes on.
+
+mod build;
+mod cycles;
+mod diagnostic;
+mod duration;
+mod model;
+mod raw;
+mod suggest;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
+pub use duration::Hours;
+pub use model::{
+    Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
+};
+
+/// Reads and validates a model from the bytes of a file; `file` names it in diagnostics.
+///
+/// On success the model carries its warnings (dependency cycles). On failure the error lists
+/// every problem found, errors and warnings, in file order. Never panics; linear in the size of
+/// the input.
+pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
+    let fail = |diagnostics| ModelError { file: file.to_owned(), diagnostics };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return Err(fail(vec![not_utf8(bytes, error.valid_up_to())])),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (root, mut diagnostics) = yaml::parse(text);
+    let Some(root) = root else {
+        if diagnostics.is_empty() {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                location: None,
+                message: "the file holds no model".to_owned(),
+                help: Some("a model starts with `version: 1` and `name: …`".to_owned()),
+            });
+        }
+        return Err(fail(diagnostics));
+    };
+    let raw = raw::read(&root, &mut diagnostics);
+    let model = build::build(raw, &mut diagnostics);
+    drop(root);
+    match model {
+        Some(model) => Ok(model),
+        None => {
+            diagnostic::sort_diagnostics(&mut diagnostics);
+            Err(fail(diagnostics))
+        }
+    }
+}
+
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let before = &bytes[..valid_up_to];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    Diagnostic {
+        severity: Severity::Error,
+        location: Some(Location { line: line as u32, column: column as u32 }),
+        message: format!("the file is not UTF-8 text (byte 0x{:02x})", bytes[valid_up_to]),
+        help: Some("a model is a YAML text file; is this the right file?".to_owned()),
+    }
+}

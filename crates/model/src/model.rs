@@ -1,0 +1,313 @@
+//! The validated model: every node (provider structure and the user's components) under a dense
+//! id, its dependencies resolved to ids, and the business functions it delivers.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::duration::Hours;
+
+/// Dense index of a node in a [`Model`]; valid only for the model that issued it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The index, from 0 to `model.n_nodes() - 1`, for use in dense per-node arrays.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The id at a dense index; meaningful only for an index below the issuing model's
+    /// `n_nodes()`, as when walking a per-node array.
+    ///
+    /// # Panics
+    /// If the index does not fit in 32 bits.
+    pub fn from_index(index: usize) -> Self {
+        Self(u32::try_from(index).expect("node indices fit in 32 bits"))
+    }
+}
+
+/// What a node is. Provider structure comes from `providers:`, components from `components:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeKind {
+    /// A provider as a whole (`aws`, `stripe`).
+    Provider,
+    /// A provider region (`aws/us-east-1`).
+    Region,
+    /// A zone in a region (`aws/us-east-1/use1-az1`).
+    Zone,
+    /// A service of one region (`aws/us-east-1/dynamodb`).
+    RegionalService,
+    /// A provider-wide service (`aws/global/iam`).
+    GlobalService,
+    /// One of the user's own components (`ledger`).
+    Component,
+}
+
+impl NodeKind {
+    /// The lowercase word used in output: `provider`, `region`, `zone`, `service`, `global service`,
+    /// `component`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Provider => "provider",
+            Self::Region => "region",
+            Self::Zone => "zone",
+            Self::RegionalService => "service",
+            Self::GlobalService => "global service",
+            Self::Component => "component",
+        }
+    }
+}
+
+/// Availability data of a node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Availability {
+    /// A steady-state availability in (0, 1].
+    Fixed(f64),
+    /// Mean time between failures and mean time to repair.
+    Repairable {
+        /// Mean time between failures, longer than zero.
+        mtbf: Hours,
+        /// Mean time to repair.
+        mttr: Hours,
+    },
+}
+
+impl Availability {
+    /// The steady-state probability of being up: the figure itself, or mtbf / (mtbf + mttr).
+    pub fn availability(self) -> f64 {
+        match self {
+            Self::Fixed(availability) => availability,
+            Self::Repairable { mtbf, mttr } => mtbf.hours() / (mtbf.hours() + mttr.hours()),
+        }
+    }
+}
+
+impl fmt::Display for Availability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Fixed(availability) => write!(f, "{availability}"),
+            Self::Repairable { mtbf, mttr } => write!(f, "mtbf {mtbf}, mttr {mttr}"),
+        }
+    }
+}
+
+/// How a dependency's members bring their dependent down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DependencyKind {
+    /// One member; down when it is down.
+    Hard,
+    /// Down when every member is down.
+    AnyOf,
+    /// Down when fewer than k members are up.
+    AtLeast(u32),
+    /// One member; its failure degrades, never downs.
+    Soft,
+}
+
+impl DependencyKind {
+    /// How many members must be down for the dependency to bring its dependent down, given `n`
+    /// members; `None` for soft dependencies, which never do.
+    pub fn down_threshold(self, n_members: usize) -> Option<usize> {
+        match self {
+            Self::Hard => Some(1),
+            Self::AnyOf => Some(n_members),
+            Self::AtLeast(k) => Some(n_members + 1 - k as usize),
+            Self::Soft => None,
+        }
+    }
+}
+
+/// Where a dependency comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The implicit dependency of a zone or service on its region, a region or global service on its
+    /// provider.
+    Parent,
+    /// The component's `runs_on` placement.
+    RunsOn,
+    /// An entry of the component's `depends_on`.
+    DependsOn,
+}
+
+/// One dependency of a node, borrowed from its model.
+#[derive(Clone, Copy, Debug)]
+pub struct Dependency<'m> {
+    /// How the members combine.
+    pub kind: DependencyKind,
+    /// Where the dependency was declared.
+    pub origin: Origin,
+    /// The nodes depended on; one for hard and soft dependencies.
+    pub members: &'m [NodeId],
+    /// Where it is written in the file (the node's own location for parent dependencies).
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct NodeData {
+    pub(crate) id: Box<str>,
+    pub(crate) kind: NodeKind,
+    pub(crate) location: Location,
+    pub(crate) availability: Option<Availability>,
+    pub(crate) description: Option<Box<str>>,
+    pub(crate) component_kind: Option<Box<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DependencyData {
+    pub(crate) kind: DependencyKind,
+    pub(crate) origin: Origin,
+    pub(crate) members_end: u32,
+    pub(crate) location: Location,
+}
+
+/// A business function: what users and the business lose when the components delivering it fail.
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The function's name.
+    pub id: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// The nodes that must all be up for the function to work.
+    pub delivered_by: Vec<NodeId>,
+    /// Whether the business calls it critical (DORA's "critical or important").
+    pub critical: bool,
+    /// Users who lose the function in an outage.
+    pub users: u64,
+    /// Money lost per hour of outage.
+    pub cost_per_hour: f64,
+    /// Availability objective in percent, e.g. 99.95.
+    pub slo_percent: Option<f64>,
+    /// Recovery time objective.
+    pub rto: Option<Hours>,
+    /// Recovery point objective.
+    pub rpo: Option<Hours>,
+    /// Where the function is defined.
+    pub location: Location,
+}
+
+/// A validated resilience model. It never changes after validation; nodes are addressed by
+/// [`NodeId`], with [`Model::lookup`] for names.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) nodes: Vec<NodeData>,
+    /// `dependencies_end[i]` is one past the last dependency of node `i` in `dependencies`.
+    pub(crate) dependencies_end: Vec<u32>,
+    pub(crate) dependencies: Vec<DependencyData>,
+    pub(crate) members: Vec<NodeId>,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) index: HashMap<Box<str>, NodeId>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Model {
+    /// The organisation's name from the file.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The model's description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Number of nodes (provider structure and components).
+    pub fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Every node id, in file order.
+    pub fn node_ids(&self) -> impl ExactSizeIterator<Item = NodeId> + use<> {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+
+    /// The node with this slash-path id, if any. Constant time.
+    pub fn lookup(&self, id: &str) -> Option<NodeId> {
+        self.index.get(id).copied()
+    }
+
+    /// The id closest to a misspelt one, for "did you mean" hints; linear in the number of nodes.
+    pub fn closest_id(&self, wrong: &str) -> Option<&str> {
+        crate::suggest::closest(wrong, self.nodes.iter().map(|node| node.id.as_ref()))
+    }
+
+    /// The slash-path id of a node.
+    ///
+    /// # Panics
+    /// If `node` comes from another model with more nodes.
+    pub fn id(&self, node: NodeId) -> &str {
+        &self.nodes[node.index()].id
+    }
+
+    /// The kind of a node.
+    pub fn kind(&self, node: NodeId) -> NodeKind {
+        self.nodes[node.index()].kind
+    }
+
+    /// Where the node is defined in the file.
+    pub fn location(&self, node: NodeId) -> Location {
+        self.nodes[node.index()].location
+    }
+
+    /// The node's availability data, if the model gives any.
+    pub fn availability(&self, node: NodeId) -> Option<Availability> {
+        self.nodes[node.index()].availability
+    }
+
+    /// The node's description, if any.
+    pub fn description_of(&self, node: NodeId) -> Option<&str> {
+        self.nodes[node.index()].description.as_deref()
+    }
+
+    /// The component's free-form kind (`service`, `datastore`…), if given.
+    pub fn component_kind(&self, node: NodeId) -> Option<&str> {
+        self.nodes[node.index()].component_kind.as_deref()
+    }
+
+    /// The dependencies of a node, parent dependency first, then `runs_on`, then `depends_on`
+    /// in file order.
+    pub fn dependencies(&self, node: NodeId) -> impl ExactSizeIterator<Item = Dependency<'_>> {
+        let start = if node.0 == 0 { 0 } else { self.dependencies_end[node.index() - 1] as usize };
+        let end = self.dependencies_end[node.index()] as usize;
+        (start..end).map(move |dependency_index| self.dependency(dependency_index))
+    }
+
+    /// Total number of dependencies over all nodes; dependency indices run from 0 to this.
+    pub fn n_dependencies(&self) -> usize {
+        self.dependencies.len()
+    }
+
+    /// The range of dependency indices that belong to `node`.
+    pub fn dependency_range(&self, node: NodeId) -> std::ops::Range<usize> {
+        let start = if node.0 == 0 { 0 } else { self.dependencies_end[node.index() - 1] as usize };
+        start..self.dependencies_end[node.index()] as usize
+    }
+
+    /// A dependency by its global index (see [`Model::dependency_range`]).
+    pub fn dependency(&self, dependency_index: usize) -> Dependency<'_> {
+        let data = &self.dependencies[dependency_index];
+        let start = if dependency_index == 0 {
+            0
+        } else {
+            self.dependencies[dependency_index - 1].members_end as usize
+        };
+        Dependency {
+            kind: data.kind,
+            origin: data.origin,
+            members: &self.members[start..data.members_end as usize],
+            location: data.location,
+        }
+    }
+
+    /// The business functions, in file order.
+    pub fn functions(&self) -> &[Function] {
+        &self.functions
+    }
+
+    /// Warnings found while validating (dependency cycles), in file order.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}
