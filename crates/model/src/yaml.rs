@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Location};
 /// Deeper nesting than this is refused; a valid model needs about eight levels.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// Aliases may add at most this many nodes beyond the ones written out in the file.
+/// Anchors and aliases may copy at most this many nodes, or as many as the file writes out.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// A YAML value with the location where it starts.
@@ -94,13 +94,29 @@ enum Frame<'a> {
     },
 }
 
+/// Where a mapping is between a key and its value.
+enum Key<'a> {
+    /// The next node is a key.
+    Expected,
+    /// The next node is the value of this key.
+    Have(Cow<'a, str>, Location),
+    /// The next node is the value of a key that was refused; it is dropped.
+    Refused,
+}
+
 /// Folds parser events into a tree; problems that do not stop the fold (a duplicate key, a
 /// non-scalar key) are pushed to `diagnostics`, problems that do are returned as the error.
 struct Builder<'a> {
     stack: Vec<Frame<'a>>,
-    anchors: HashMap<usize, (Node<'a>, usize)>,
+    /// Each anchored node with its size in nodes and its height in collections.
+    anchors: HashMap<usize, (Node<'a>, usize, usize)>,
+    /// Nodes in the tree so far, alias expansions included, so that the size of an anchored node
+    /// is the difference between this count at its end and at its start.
     n_nodes: usize,
-    n_alias_nodes: usize,
+    /// Nodes written out in the file.
+    n_written: usize,
+    /// Nodes copied to record anchored nodes and to expand aliases.
+    n_copied: usize,
     root: Option<Node<'a>>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -118,13 +134,34 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn finish(&mut self, node: Node<'a>, anchor: usize, first_node: usize) {
+    fn finish(
+        &mut self,
+        node: Node<'a>,
+        anchor: usize,
+        first_node: usize,
+    ) -> Result<(), Diagnostic> {
         self.n_nodes += 1;
+        self.n_written += 1;
         if anchor != 0 {
             let size = self.n_nodes - first_node;
-            self.anchors.insert(anchor, (node.clone(), size));
+            self.copy(size, node.location)?;
+            self.anchors.insert(anchor, (node.clone(), size, height(&node)));
         }
         self.push(node);
+        Ok(())
+    }
+
+    /// Counts `size` copied nodes against the limit, which keeps anchors and aliases linear in the
+    /// size of the file.
+    fn copy(&mut self, size: usize, location: Location) -> Result<(), Diagnostic> {
+        self.n_copied += size;
+        if self.n_copied > MAX_ALIAS_NODES.max(self.n_written) {
+            return Err(Diagnostic::error(location, "YAML aliases expand to too many nodes")
+                .with_help(
+                    "aliases may copy at most a million nodes, or as many as the file writes out; write the repeated parts out",
+                ));
+        }
+        Ok(())
     }
 
     fn push(&mut self, node: Node<'a>) {
@@ -160,7 +197,7 @@ impl<'a> Builder<'a> {
                     Node { location: here, value: Value::Scalar { text, plain } },
                     anchor,
                     first_node,
-                );
+                )?;
             }
             Event::SequenceStart(anchor, _tag) => {
                 let frame = Frame::Seq {
@@ -183,11 +220,11 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Frame::Seq { location, anchor, first_node, items }) => {
-                    self.finish(Node { location, value: Value::Seq(items) }, anchor, first_node);
+                    self.finish(Node { location, value: Value::Seq(items) }, anchor, first_node)?;
                 }
                 Some(Frame::Map { location, anchor, first_node, entries, .. }) => {
                     let entries = self.without_duplicate_keys(entries);
-                    self.finish(Node { location, value: Value::Map(entries) }, anchor, first_node);
+                    self.finish(Node { location, value: Value::Map(entries) }, anchor, first_node)?;
                 }
                 None => {
                     return Err(Diagnostic::error(
@@ -197,17 +234,20 @@ impl<'a> Builder<'a> {
                 }
             },
             Event::Alias(anchor) => {
-                let Some((node, size)) = self.anchors.get(&anchor) else {
+                let Some(&(_, size, height)) = self.anchors.get(&anchor) else {
                     return Err(Diagnostic::error(here, "alias to an unknown anchor"));
                 };
-                self.n_alias_nodes += size;
-                if self.n_alias_nodes > MAX_ALIAS_NODES.max(self.n_nodes) {
-                    return Err(Diagnostic::error(here, "YAML aliases expand to too many nodes")
-                        .with_help("aliases may at most double the size of the file; write the repeated parts out"));
+                if self.stack.len() + height > MAX_DEPTH {
+                    return Err(Diagnostic::error(
+                        here,
+                        format!("the YAML is nested deeper than {MAX_DEPTH} levels once aliases are expanded"),
+                    )
+                    .with_help("a model needs only a few levels: provider, region, zones"));
                 }
-                let node = Node { location: here, value: node.value.clone() };
-                self.n_nodes += 1;
-                self.push(node);
+                self.copy(size, here)?;
+                let value = self.anchors[&anchor].0.value.clone();
+                self.n_nodes += size;
+                self.push(Node { location: here, value });
             }
             Event::Nothing
             | Event::StreamStart
@@ -245,6 +285,18 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The number of nested collections in a node: 0 for a scalar. Recursion is safe: the builder
+/// keeps every tree within `MAX_DEPTH` levels, aliases included.
+fn height(node: &Node<'_>) -> usize {
+    match &node.value {
+        Value::Scalar { .. } => 0,
+        Value::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        Value::Map(entries) => {
+            1 + entries.iter().map(|entry| height(&entry.value)).max().unwrap_or(0)
+        }
+    }
+}
+
 /// Parses one YAML document into a located tree. Returns the tree (if the YAML is well formed)
 /// and the problems found; a malformed document yields no tree. Linear in the size of the text.
 pub(crate) fn parse(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
@@ -252,7 +304,8 @@ pub(crate) fn parse(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
         stack: Vec::new(),
         anchors: HashMap::new(),
         n_nodes: 0,
-        n_alias_nodes: 0,
+        n_written: 0,
+        n_copied: 0,
         root: None,
         diagnostics: Vec::new(),
     };

@@ -17,15 +17,17 @@ fn status_style(status: Status) -> anstyle::Style {
 }
 
 /// The path from `node` back to a failed node as `api ← ledger ← aws/us-east-1`, marking hops
-/// through a soft dependency and through redundant groups, whose every needed member was lost.
+/// through a soft dependency, and hops that downed a redundant group (every needed member lost).
 fn path_text(model: &Model, result: &WhatIf, node: NodeId) -> String {
     let mut text = String::new();
     let mut current = node;
     text.push_str(model.id(current));
     while let Some(Cause::Dependency { dependency, member }) = result.cause(current) {
+        let degraded_hop = result.status(current) == Status::Degraded;
         let arrow = match model.dependency(dependency).kind {
-            DependencyKind::Hard => " ← ".to_owned(),
             DependencyKind::Soft => " ←soft─ ".to_owned(),
+            _ if degraded_hop => " ← ".to_owned(),
+            DependencyKind::Hard => " ← ".to_owned(),
             DependencyKind::AnyOf => {
                 format!(" ←all {} down─ ", model.dependency(dependency).members.len())
             }

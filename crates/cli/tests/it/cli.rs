@@ -25,3 +25,138 @@ fn run(args: &[&str]) -> String {
 fn demo_runs_with_no_arguments() {
     insta::assert_snapshot!(run(&["demo"]));
 }
+
+#[test]
+fn demo_json_is_the_what_if_document() {
+    insta::assert_snapshot!(run(&["demo", "--format", "json"]));
+}
+
+#[test]
+fn examples_validate() {
+    insta::glob!("../../../../examples", "*.yaml", |path| {
+        let file = format!("examples/{}", path.file_name().expect("a file").to_string_lossy());
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            run(&["validate", &file]),
+            run(&["validate", &file, "--format", "json"])
+        ));
+    });
+}
+
+#[test]
+fn fintech_loses_everything_with_its_one_region() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/fintech-single-region.yaml",
+        "--fail",
+        "aws/us-east-1",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn fintech_survives_one_payment_provider_but_not_two() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/fintech-single-region.yaml",
+        "--fail",
+        "stripe"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/fintech-single-region.yaml",
+        "--fail",
+        "stripe",
+        "--fail",
+        "adyen"
+    ]));
+}
+
+#[test]
+fn fintech_cloudflare_outage() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/fintech-single-region.yaml",
+        "--fail",
+        "cloudflare"
+    ]));
+}
+
+#[test]
+fn saas_region_loss_exposes_the_hidden_dependency() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/saas-multi-region.yaml",
+        "--fail",
+        "aws/us-east-1"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/saas-multi-region.yaml",
+        "--fail",
+        "aws/us-west-2",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn retail_front_door_outage_spares_the_stores() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/retail-azure-frontdoor.yaml",
+        "--fail",
+        "azure/global/front-door"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/retail-azure-frontdoor.yaml",
+        "--fail",
+        "azure/global/front-door",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn graphs() {
+    insta::assert_snapshot!(run(&["graph", "crates/model/test_data/acme-pay.yaml"]));
+    insta::assert_snapshot!(run(&[
+        "graph",
+        "crates/model/test_data/acme-pay.yaml",
+        "--format",
+        "mermaid"
+    ]));
+}
+
+#[test]
+fn an_invalid_model_exits_1_with_every_problem_located() {
+    insta::assert_snapshot!(run(&["validate", "crates/cli/tests/it/data/broken.yaml"]));
+    insta::assert_snapshot!(run(&[
+        "validate",
+        "crates/cli/tests/it/data/broken.yaml",
+        "--format",
+        "json"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "crates/cli/tests/it/data/broken.yaml",
+        "--fail",
+        "aws"
+    ]));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    insta::assert_snapshot!(run(&[
+        "what-if",
+        "examples/fintech-single-region.yaml",
+        "--fail",
+        "aws/us-east1"
+    ]));
+    insta::assert_snapshot!(run(&["what-if", "examples/fintech-single-region.yaml"]));
+    insta::assert_snapshot!(run(&["validate", "no/such/file.yaml"]));
+    insta::assert_snapshot!(run(&["validate", "examples"]));
+    insta::assert_snapshot!(run(&["frobnicate"]));
+}
