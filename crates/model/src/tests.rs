@@ -353,9 +353,9 @@ fn every_problem_is_reported_in_file_order() {
     ");
 }
 
-/// Found by fuzzing (fuzz/fuzz_targets/load_model.rs): an anchored list of aliases counted each
-/// alias as one node, so every level of this bomb multiplied the real size by ten while the alias
-/// limit saw a constant size; 500 bytes took 40 s and 16 GiB.
+/// Found while writing the fuzz target (fuzz/fuzz_targets/load_model.rs): an anchored list of
+/// aliases counted each alias as one node, so every level of this bomb multiplied the real size by
+/// ten while the alias limit saw a constant size; 500 bytes took 40 s and 16 GiB.
 #[test]
 fn alias_bombs_through_anchored_aliases_are_refused() {
     let mut text =
@@ -370,8 +370,8 @@ fn alias_bombs_through_anchored_aliases_are_refused() {
     ");
 }
 
-/// Found by fuzzing: an alias copies a whole subtree, so chaining anchored aliases nested 60 deep
-/// grew the tree past any depth limit and overflowed the stack when it was cloned or dropped.
+/// Found with the one above: an alias copies a whole subtree, so chaining anchored aliases nested
+/// 60 deep grew the tree past any depth limit and overflowed the stack in clone and drop.
 #[test]
 fn aliases_cannot_nest_past_the_depth_limit() {
     let mut text = String::from("version: 1\nname: t\ndescription:\n  - &b0 x\n");
@@ -385,8 +385,8 @@ fn aliases_cannot_nest_past_the_depth_limit() {
     ");
 }
 
-/// Found by review while fixing the two above: every anchor stores a copy of its node, so anchors
-/// nested around a large alias copied it once per level; those copies count against the limit.
+/// Found while fixing the two above: every anchor stores a copy of its node, so anchors nested
+/// around a large alias copied it once per level; those copies now count against the limit.
 #[test]
 fn nested_anchors_count_their_copies() {
     let mut text =
