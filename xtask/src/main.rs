@@ -1,7 +1,11 @@
 //! Project automation, written in Rust so it runs wherever cargo does: `cargo xtask ci` runs the
 //! same checks as CI (format, lints, tests, docs, tidy), stopping at the first failure.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool reports progress")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool reports progress"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -69,16 +73,25 @@ fn tidy(root: &Path) -> Result<(), String> {
         collect_rust_files(&root.join(top), &mut files);
     }
     for file in &files {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         if !text.trim_start_matches("#![no_main]\n").starts_with("//!") {
-            problems.push(format!("{}: does not open with a `//!` line saying why it exists", file.display()));
+            problems.push(format!(
+                "{}: does not open with a `//!` line saying why it exists",
+                file.display()
+            ));
         }
     }
     for standalone in ["model", "engine"] {
         let manifest = root.join("crates").join(standalone).join("Cargo.toml");
         if let Ok(text) = std::fs::read_to_string(&manifest) {
-            if text.contains("blastradius-") && text.lines().any(|l| l.trim_start().starts_with("blastradius-")) {
-                problems.push(format!("{}: `{standalone}` must not depend on another workspace crate", manifest.display()));
+            if text.contains("blastradius-")
+                && text.lines().any(|l| l.trim_start().starts_with("blastradius-"))
+            {
+                problems.push(format!(
+                    "{}: `{standalone}` must not depend on another workspace crate",
+                    manifest.display()
+                ));
             }
         }
     }

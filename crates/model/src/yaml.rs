@@ -90,7 +90,7 @@ enum Frame<'a> {
         anchor: usize,
         first_node: usize,
         entries: Vec<Entry<'a>>,
-        key: Option<(Cow<'a, str>, Location)>,
+        key: Key<'a>,
     },
 }
 
@@ -168,10 +168,13 @@ impl<'a> Builder<'a> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                Some((key, key_location)) => entries.push(Entry { key, key_location, value: node }),
-                None => match node.value {
-                    Value::Scalar { text, .. } => *key = Some((text, node.location)),
+            Some(Frame::Map { entries, key, .. }) => match std::mem::replace(key, Key::Expected) {
+                Key::Have(key, key_location) => {
+                    entries.push(Entry { key, key_location, value: node })
+                }
+                Key::Refused => {}
+                Key::Expected => match node.value {
+                    Value::Scalar { text, .. } => *key = Key::Have(text, node.location),
                     _ => {
                         self.diagnostics.push(
                             Diagnostic::error(
@@ -180,7 +183,7 @@ impl<'a> Builder<'a> {
                             )
                             .with_help("keys are plain names such as `depends_on` or `us-east-1`"),
                         );
-                        *key = Some((Cow::Borrowed(""), node.location));
+                        *key = Key::Refused;
                     }
                 },
             },
@@ -214,7 +217,7 @@ impl<'a> Builder<'a> {
                     anchor,
                     first_node: self.n_nodes,
                     entries: Vec::new(),
-                    key: None,
+                    key: Key::Expected,
                 };
                 self.open(frame, here)?;
             }

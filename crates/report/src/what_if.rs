@@ -202,7 +202,7 @@ struct AtStakeJson {
     degraded: StakeJson,
 }
 
-fn sorted_ids<'m>(model: &'m Model, nodes: impl Iterator<Item = NodeId>) -> Vec<&'m str> {
+fn sorted_ids(model: &Model, nodes: impl Iterator<Item = NodeId>) -> Vec<&str> {
     let mut ids: Vec<&str> = nodes.map(|n| model.id(n)).collect();
     ids.sort_unstable();
     ids
