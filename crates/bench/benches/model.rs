@@ -2,6 +2,8 @@
 //! `load` (parse and validate the YAML text), `index` (build the what-if reverse adjacency) and
 //! `what_if` (fail one region, or one zone, on a loaded model).
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented public function")]
+
 use std::sync::OnceLock;
 use std::time::Duration;
 

@@ -1,8 +1,9 @@
 //! Raw structs turned into a [`Model`]: ids assigned and checked for duplicates, references
 //! resolved, availability attached, cycles found.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry as MapEntry;
+use std::fmt::Display;
 
 use crate::cycles::find_cycles;
 use crate::diagnostic::{Diagnostic, Location};
@@ -15,7 +16,7 @@ use crate::suggest::{Suggester, closest};
 struct Builder<'d> {
     nodes: Vec<NodeData>,
     parents: Vec<Option<NodeId>>,
-    index: HashMap<Box<str>, NodeId>,
+    index: FxHashMap<Box<str>, NodeId>,
     diagnostics: &'d mut Vec<Diagnostic>,
     suggester: Suggester,
 }
@@ -54,8 +55,8 @@ impl Builder<'_> {
         }
     }
 
-    fn resolve(&mut self, named: &Named<'_>, context: &str) -> Option<NodeId> {
-        if let Some(&node) = self.index.get(named.text.as_ref()) {
+    fn resolve(&mut self, named: &Named<'_>, context: impl Display + Copy) -> Option<NodeId> {
+        if let Some(&node) = self.index.get(named.text) {
             return Some(node);
         }
         let suggestion = if self.suggester.may_suggest() {
@@ -86,7 +87,7 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     let mut builder = Builder {
         nodes: Vec::with_capacity(n_estimate),
         parents: Vec::with_capacity(n_estimate),
-        index: HashMap::with_capacity(n_estimate),
+        index: FxHashMap::with_capacity_and_hasher(n_estimate, Default::default()),
         diagnostics,
         suggester: Suggester::new(n_estimate),
     };
@@ -256,7 +257,7 @@ fn add_component_dependencies(
     for (requirement, origin) in requirements {
         let key = if origin == Origin::RunsOn { "runs_on" } else { "depends_on" };
         if let Some(resolved) =
-            resolve_requirement(builder, requirement, &format!("`{key}` of component `{name}`"))
+            resolve_requirement(builder, requirement, format_args!("`{key}` of component `{name}`"))
         {
             members.extend_from_slice(&resolved);
             dependencies.push(DependencyData {
@@ -272,7 +273,7 @@ fn add_component_dependencies(
 fn resolve_requirement(
     builder: &mut Builder<'_>,
     requirement: &RawRequirement<'_>,
-    context: &str,
+    context: impl Display + Copy,
 ) -> Option<Vec<NodeId>> {
     let mut resolved = Vec::with_capacity(requirement.members.len());
     let mut complete = true;

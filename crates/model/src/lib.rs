@@ -19,6 +19,9 @@ pub use model::{
     Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
 };
 
+/// At most this many problems are reported for one file; a count of the rest follows them.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
 /// Reads and validates a model from the bytes of a file; `file` names it in diagnostics.
 ///
 /// On success the model carries its warnings (dependency cycles). On failure the error lists
@@ -43,13 +46,23 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
         }
         return Err(fail(diagnostics));
     };
-    let raw = raw::read(&root, &mut diagnostics);
+    let raw = raw::read(root.root(), &mut diagnostics);
     let model = build::build(raw, &mut diagnostics);
     drop(root);
     match model {
         Some(model) => Ok(model),
         None => {
             diagnostic::sort_diagnostics(&mut diagnostics);
+            if diagnostics.len() > MAX_DIAGNOSTICS {
+                let n_more = diagnostics.len() - MAX_DIAGNOSTICS;
+                diagnostics.truncate(MAX_DIAGNOSTICS);
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    location: None,
+                    message: format!("{n_more} more problems are not shown"),
+                    help: Some("fix the ones above first; is this the right file?".to_owned()),
+                });
+            }
             Err(fail(diagnostics))
         }
     }

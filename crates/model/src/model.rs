@@ -1,7 +1,7 @@
 //! The validated model: every node (provider structure and the user's components) under a dense
 //! id, its dependencies resolved to ids, and the business functions it delivers.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use crate::diagnostic::{Diagnostic, Location};
@@ -198,7 +198,7 @@ pub struct Model {
     pub(crate) dependencies: Vec<DependencyData>,
     pub(crate) members: Vec<NodeId>,
     pub(crate) functions: Vec<Function>,
-    pub(crate) index: HashMap<Box<str>, NodeId>,
+    pub(crate) index: FxHashMap<Box<str>, NodeId>,
     pub(crate) warnings: Vec<Diagnostic>,
 }
 

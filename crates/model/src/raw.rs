@@ -1,18 +1,18 @@
 //! The located YAML tree read into raw model structs: shapes, keys, numbers and durations are
 //! checked here; ids are only checked for spelling, not resolved.
 
-use std::borrow::Cow;
+use std::fmt::{self, Display};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::duration::{DURATION_HELP, Hours, parse_duration};
 use crate::model::{Availability, DependencyKind};
 use crate::suggest::closest;
-use crate::yaml::{Entry, Node, Value};
+use crate::yaml::{Entries, Entry, Node, Value};
 
 /// A name or id as written, with where it was written.
 #[derive(Clone, Debug)]
 pub(crate) struct Named<'a> {
-    pub(crate) text: Cow<'a, str>,
+    pub(crate) text: &'a str,
     pub(crate) location: Location,
 }
 
@@ -83,15 +83,27 @@ const FUNCTION_KEYS: &[&str] =
 const GROUP_KEYS: &[&str] = &["any", "atleast", "of", "soft"];
 const RATE_KEYS: &[&str] = &["mtbf", "mttr"];
 
+const ID_HELP: &str =
+    "ids are names joined by `/`, such as `ledger`, `aws/us-east-1` or `aws/global/iam`";
 const NAME_HELP: &str =
     "names use letters, digits, `-`, `_` and `.`, and start with a letter or digit";
 const AVAILABILITY_HELP: &str = "write a fraction in (0, 1] such as `0.9995`, a percentage such as `99.95%`, \
      or `{ mtbf: 2000h, mttr: 30m }`";
 
 /// Reads the tree into raw structs, pushing every problem found to `diagnostics`.
-pub(crate) fn read<'a>(root: &Node<'a>, diagnostics: &mut Vec<Diagnostic>) -> RawModel<'a> {
+pub(crate) fn read<'a>(root: Node<'a>, diagnostics: &mut Vec<Diagnostic>) -> RawModel<'a> {
     let mut reader = Reader { diagnostics };
     reader.model(root)
+}
+
+/// "component `api`": what a message is about, formatted only when a message is written.
+#[derive(Clone, Copy)]
+struct Context<'x>(&'static str, &'x str);
+
+impl Display for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
+    }
 }
 
 struct Reader<'d> {
@@ -124,27 +136,27 @@ impl<'a> Reader<'_> {
 
     /// The entries of a mapping, or `None` after reporting what was found instead. A null value
     /// counts as an empty mapping (`stripe:` is the same as `stripe: {}`).
-    fn map<'n>(&mut self, node: &'n Node<'a>, what: &str) -> Option<&'n [Entry<'a>]> {
-        match &node.value {
+    fn map(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<Entries<'a>> {
+        match node.value() {
             Value::Map(entries) => Some(entries),
-            _ if node.is_null() => Some(&[]),
+            _ if node.is_null() => Some(node.no_entries()),
             _ => {
                 let found = node.describe();
-                self.error(node.location, format!("{what} must be a mapping, found {found}"));
+                self.error(node.location(), format!("{what} must be a mapping, found {found}"));
                 None
             }
         }
     }
 
     /// The items of a list; a single scalar counts as a list of one.
-    fn list<'n>(&mut self, node: &'n Node<'a>, what: &str) -> Option<&'n [Node<'a>]> {
-        match &node.value {
-            Value::Seq(items) => Some(items),
-            Value::Scalar { .. } if node.is_null() => Some(&[]),
-            Value::Scalar { .. } => Some(std::slice::from_ref(node)),
+    fn list(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<Vec<Node<'a>>> {
+        match node.value() {
+            Value::Seq(items) => Some(items.iter().collect()),
+            Value::Scalar { .. } if node.is_null() => Some(Vec::new()),
+            Value::Scalar { .. } => Some(vec![node]),
             Value::Map(_) => {
                 self.help(
-                    node.location,
+                    node.location(),
                     format!("{what} must be a list, found a mapping"),
                     "write `[a, b]`",
                 );
@@ -153,26 +165,29 @@ impl<'a> Reader<'_> {
         }
     }
 
-    fn scalar<'n>(&mut self, node: &'n Node<'a>, what: &str) -> Option<&'n Cow<'a, str>> {
-        match &node.value {
+    fn scalar(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<&'a str> {
+        match node.value() {
             Value::Scalar { text, .. } => Some(text),
             _ => {
                 let found = node.describe();
-                self.error(node.location, format!("{what} must be a single value, found {found}"));
+                self.error(
+                    node.location(),
+                    format!("{what} must be a single value, found {found}"),
+                );
                 None
             }
         }
     }
 
-    fn text(&mut self, node: &Node<'a>, what: &str) -> Option<String> {
+    fn text(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<String> {
         self.scalar(node, what).map(|text| text.to_string())
     }
 
     /// Reports keys outside `allowed`, with the closest valid key as a suggestion.
-    fn check_keys(&mut self, entries: &[Entry<'a>], allowed: &[&str], context: &str) {
-        for entry in entries {
-            if !allowed.contains(&entry.key.as_ref()) {
-                let help = match closest(&entry.key, allowed.iter().copied()) {
+    fn check_keys(&mut self, entries: Entries<'a>, allowed: &[&str], context: impl Display + Copy) {
+        for entry in entries.iter() {
+            if !allowed.contains(&entry.key) {
+                let help = match closest(entry.key, allowed.iter().copied()) {
                     Some(key) => {
                         format!("did you mean `{key}`? valid keys are {}", plain_list(allowed))
                     }
@@ -187,7 +202,7 @@ impl<'a> Reader<'_> {
         }
     }
 
-    fn name(&mut self, text: &Cow<'a, str>, location: Location, what: &str) -> Named<'a> {
+    fn name(&mut self, text: &'a str, location: Location, what: impl Display + Copy) -> Named<'a> {
         if !is_valid_name(text) {
             let message = if text.contains('/') {
                 format!("{what} name `{text}` contains `/`, which separates the parts of an id")
@@ -196,68 +211,65 @@ impl<'a> Reader<'_> {
             };
             self.help(location, message, NAME_HELP);
         }
-        Named { text: text.clone(), location }
+        Named { text, location }
     }
 
-    fn names(&mut self, node: &Node<'a>, what: &str) -> Vec<Named<'a>> {
-        let Some(items) = self.list(node, &format!("the {what} list")) else { return Vec::new() };
+    fn names(&mut self, node: Node<'a>, what: impl Display + Copy) -> Vec<Named<'a>> {
+        let Some(items) = self.list(node, format_args!("the {what} list")) else {
+            return Vec::new();
+        };
         let mut names = Vec::with_capacity(items.len());
         for item in items {
-            if let Some(text) = self.scalar(item, &format!("a {what} name")) {
-                let text = text.clone();
-                names.push(self.name(&text, item.location, what));
+            if let Some(text) = self.scalar(item, format_args!("a {what} name")) {
+                names.push(self.name(text, item.location(), what));
             }
         }
         names
     }
 
-    fn id(&mut self, node: &Node<'a>) -> Option<Named<'a>> {
-        let text = self.scalar(node, "an id")?.clone();
-        if !is_valid_id(&text) {
-            self.help(
-                node.location,
-                format!("invalid id `{text}`"),
-                "ids are names joined by `/`, such as `ledger`, `aws/us-east-1` or `aws/global/iam`",
-            );
+    fn id(&mut self, node: Node<'a>) -> Option<Named<'a>> {
+        let text = self.scalar(node, "an id")?;
+        if !is_valid_id(text) {
+            self.help(node.location(), format!("invalid id `{text}`"), ID_HELP);
             return None;
         }
-        Some(Named { text, location: node.location })
+        Some(Named { text, location: node.location() })
     }
 
-    fn ids(&mut self, node: &Node<'a>, what: &str) -> Vec<Named<'a>> {
+    fn ids(&mut self, node: Node<'a>, what: impl Display + Copy) -> Vec<Named<'a>> {
         let Some(items) = self.list(node, what) else { return Vec::new() };
-        items.iter().filter_map(|item| self.id(item)).collect()
+        items.into_iter().filter_map(|item| self.id(item)).collect()
     }
 
-    fn number(&mut self, node: &Node<'a>, what: &str) -> Option<f64> {
+    fn number(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<f64> {
         let text = self.scalar(node, what)?;
         match text.trim().parse::<f64>() {
             Ok(value) if value.is_finite() => Some(value),
             _ => {
                 let found = node.describe();
-                self.error(node.location, format!("{what} must be a number, found {found}"));
+                self.error(node.location(), format!("{what} must be a number, found {found}"));
                 None
             }
         }
     }
 
-    fn duration(&mut self, node: &Node<'a>, what: &str) -> Option<Hours> {
+    fn duration(&mut self, node: Node<'a>, what: impl Display + Copy) -> Option<Hours> {
         let text = self.scalar(node, what)?;
         let parsed = parse_duration(text);
         if parsed.is_none() {
             let found = node.describe();
-            self.help(node.location, format!("bad duration {found} for {what}"), DURATION_HELP);
+            self.help(node.location(), format!("bad duration {found} for {what}"), DURATION_HELP);
         }
         parsed
     }
 
-    fn availability(&mut self, node: &Node<'a>, owner: &str) -> Option<Availability> {
-        if let Value::Map(entries) = &node.value {
-            self.check_keys(entries, RATE_KEYS, &format!("the availability of `{owner}`"));
-            let field = |key: &str| entries.iter().find(|e| e.key == key).map(|e| &e.value);
+    fn availability(&mut self, node: Node<'a>, owner: &str) -> Option<Availability> {
+        if let Value::Map(entries) = node.value() {
+            self.check_keys(entries, RATE_KEYS, format_args!("the availability of `{owner}`"));
+            let field = |key: &str| entries.get(key).map(|e| e.value);
             let (Some(mtbf_node), Some(mttr_node)) = (field("mtbf"), field("mttr")) else {
                 self.help(
-                    node.location,
+                    node.location(),
                     format!("the availability of `{owner}` needs both `mtbf` and `mttr`"),
                     AVAILABILITY_HELP,
                 );
@@ -268,7 +280,7 @@ impl<'a> Reader<'_> {
             let (mtbf, mttr) = (mtbf?, mttr?);
             if mtbf.hours() <= 0.0 {
                 self.help(
-                    mtbf_node.location,
+                    mtbf_node.location(),
                     format!("the mtbf of `{owner}` must be longer than zero"),
                     DURATION_HELP,
                 );
@@ -288,7 +300,7 @@ impl<'a> Reader<'_> {
             Ok(_) => {
                 let found = node.describe();
                 self.help(
-                    node.location,
+                    node.location(),
                     format!("availability {found} of `{owner}` is outside (0, 1]"),
                     AVAILABILITY_HELP,
                 );
@@ -297,7 +309,7 @@ impl<'a> Reader<'_> {
             Err(_) => {
                 let found = node.describe();
                 self.help(
-                    node.location,
+                    node.location(),
                     format!("bad availability {found} for `{owner}`"),
                     AVAILABILITY_HELP,
                 );
@@ -306,22 +318,22 @@ impl<'a> Reader<'_> {
         }
     }
 
-    fn model(&mut self, root: &Node<'a>) -> RawModel<'a> {
+    fn model(&mut self, root: Node<'a>) -> RawModel<'a> {
         let mut raw = RawModel::default();
         let Some(entries) = self.map(root, "a model") else { return raw };
         self.check_keys(entries, TOP_KEYS, "the model");
-        let field = |key: &str| entries.iter().find(|e| e.key == key);
+        let field = |key: &str| entries.get(key);
         match field("version") {
             None => self.help(
-                root.location,
+                root.location(),
                 "the model has no `version`",
                 "start the file with `version: 1`",
             ),
             Some(entry) => {
-                if !matches!(&entry.value.value, Value::Scalar { text, .. } if text == "1") {
+                if !matches!(entry.value.value(), Value::Scalar { text: "1", .. }) {
                     let found = entry.value.describe();
                     self.help(
-                        entry.value.location,
+                        entry.value.location(),
                         format!("unsupported version {found}"),
                         "this blastradius reads `version: 1`",
                     );
@@ -330,38 +342,41 @@ impl<'a> Reader<'_> {
         }
         match field("name") {
             None => {
-                self.help(root.location, "the model has no `name`", "add `name: my-organisation`")
+                self.help(root.location(), "the model has no `name`", "add `name: my-organisation`")
             }
-            Some(entry) => raw.name = self.text(&entry.value, "`name`").unwrap_or_default(),
+            Some(entry) => raw.name = self.text(entry.value, "`name`").unwrap_or_default(),
         }
-        raw.description = field("description").and_then(|e| self.text(&e.value, "`description`"));
+        raw.description = field("description").and_then(|e| self.text(e.value, "`description`"));
         if let Some(entry) = field("providers") {
-            for provider in self.map(&entry.value, "`providers`").unwrap_or_default() {
+            for provider in self.map(entry.value, "`providers`").iter().flat_map(|e| e.iter()) {
                 raw.providers.push(self.provider(provider));
             }
         }
         if let Some(entry) = field("components") {
-            let components = self.map(&entry.value, "`components`").unwrap_or_default();
-            raw.components.reserve(components.len());
-            for component in components {
-                raw.components.push(self.component(component));
+            if let Some(components) = self.map(entry.value, "`components`") {
+                raw.components.reserve(components.len());
+                for component in components.iter() {
+                    raw.components.push(self.component(component));
+                }
             }
         }
         if let Some(entry) = field("functions") {
-            for function in self.map(&entry.value, "`functions`").unwrap_or_default() {
+            for function in self.map(entry.value, "`functions`").iter().flat_map(|e| e.iter()) {
                 if let Some(function) = self.function(function) {
                     raw.functions.push(function);
                 }
             }
         }
         if let Some(entry) = field("availability") {
-            for item in self.map(&entry.value, "`availability`").unwrap_or_default() {
-                let key = Node {
-                    location: item.key_location,
-                    value: Value::Scalar { text: item.key.clone(), plain: true },
+            for item in self.map(entry.value, "`availability`").iter().flat_map(|e| e.iter()) {
+                let id = if is_valid_id(item.key) {
+                    Some(Named { text: item.key, location: item.key_location })
+                } else {
+                    self.help(item.key_location, format!("invalid id `{}`", item.key), ID_HELP);
+                    None
                 };
                 if let (Some(id), Some(availability)) =
-                    (self.id(&key), self.availability(&item.value, &item.key))
+                    (id, self.availability(item.value, item.key))
                 {
                     raw.availability.push((id, availability));
                 }
@@ -370,8 +385,8 @@ impl<'a> Reader<'_> {
         raw
     }
 
-    fn provider(&mut self, entry: &Entry<'a>) -> RawProvider<'a> {
-        let name = self.name(&entry.key, entry.key_location, "provider");
+    fn provider(&mut self, entry: Entry<'a>) -> RawProvider<'a> {
+        let name = self.name(entry.key, entry.key_location, "provider");
         let mut provider = RawProvider {
             name,
             description: None,
@@ -379,22 +394,18 @@ impl<'a> Reader<'_> {
             regions: Vec::new(),
             global: Vec::new(),
         };
-        let context = format!("provider `{}`", entry.key);
-        let Some(fields) = self.map(&entry.value, &context) else { return provider };
-        self.check_keys(fields, PROVIDER_KEYS, &context);
-        for field in fields {
-            match field.key.as_ref() {
-                "description" => provider.description = self.text(&field.value, "`description`"),
-                "availability" => {
-                    provider.availability = self.availability(&field.value, &entry.key)
-                }
-                "global" => provider.global = self.names(&field.value, "global service"),
+        let context = Context("provider", entry.key);
+        let Some(fields) = self.map(entry.value, context) else { return provider };
+        self.check_keys(fields, PROVIDER_KEYS, context);
+        for field in fields.iter() {
+            match field.key {
+                "description" => provider.description = self.text(field.value, "`description`"),
+                "availability" => provider.availability = self.availability(field.value, entry.key),
+                "global" => provider.global = self.names(field.value, "global service"),
                 "regions" => {
-                    for region in self
-                        .map(&field.value, &format!("the regions of {context}"))
-                        .unwrap_or_default()
-                    {
-                        let region = self.region(&entry.key, region);
+                    let regions = self.map(field.value, format_args!("the regions of {context}"));
+                    for region in regions.iter().flat_map(|e| e.iter()) {
+                        let region = self.region(entry.key, region);
                         provider.regions.push(region);
                     }
                 }
@@ -404,20 +415,20 @@ impl<'a> Reader<'_> {
         provider
     }
 
-    fn region(&mut self, provider: &str, entry: &Entry<'a>) -> RawRegion<'a> {
-        let name = self.name(&entry.key, entry.key_location, "region");
+    fn region(&mut self, provider: &str, entry: Entry<'a>) -> RawRegion<'a> {
+        let name = self.name(entry.key, entry.key_location, "region");
         let mut region =
             RawRegion { name, availability: None, zones: Vec::new(), services: Vec::new() };
-        let context = format!("region `{provider}/{}`", entry.key);
-        let Some(fields) = self.map(&entry.value, &context) else { return region };
-        self.check_keys(fields, REGION_KEYS, &context);
-        for field in fields {
-            match field.key.as_ref() {
-                "zones" => region.zones = self.names(&field.value, "zone"),
-                "services" => region.services = self.names(&field.value, "service"),
+        let context = format_args!("region `{provider}/{}`", entry.key);
+        let Some(fields) = self.map(entry.value, context) else { return region };
+        self.check_keys(fields, REGION_KEYS, context);
+        for field in fields.iter() {
+            match field.key {
+                "zones" => region.zones = self.names(field.value, "zone"),
+                "services" => region.services = self.names(field.value, "service"),
                 "availability" => {
                     region.availability =
-                        self.availability(&field.value, &format!("{provider}/{}", entry.key));
+                        self.availability(field.value, &format!("{provider}/{}", entry.key));
                 }
                 _ => {}
             }
@@ -425,8 +436,8 @@ impl<'a> Reader<'_> {
         region
     }
 
-    fn component(&mut self, entry: &Entry<'a>) -> RawComponent<'a> {
-        let name = self.name(&entry.key, entry.key_location, "component");
+    fn component(&mut self, entry: Entry<'a>) -> RawComponent<'a> {
+        let name = self.name(entry.key, entry.key_location, "component");
         let mut component = RawComponent {
             name,
             description: None,
@@ -435,18 +446,18 @@ impl<'a> Reader<'_> {
             runs_on: None,
             depends_on: Vec::new(),
         };
-        let context = format!("component `{}`", entry.key);
-        let Some(fields) = self.map(&entry.value, &context) else { return component };
-        self.check_keys(fields, COMPONENT_KEYS, &context);
-        for field in fields {
-            match field.key.as_ref() {
-                "description" => component.description = self.text(&field.value, "`description`"),
-                "kind" => component.kind = self.text(&field.value, "`kind`"),
+        let context = Context("component", entry.key);
+        let Some(fields) = self.map(entry.value, context) else { return component };
+        self.check_keys(fields, COMPONENT_KEYS, context);
+        for field in fields.iter() {
+            match field.key {
+                "description" => component.description = self.text(field.value, "`description`"),
+                "kind" => component.kind = self.text(field.value, "`kind`"),
                 "availability" => {
-                    component.availability = self.availability(&field.value, &entry.key)
+                    component.availability = self.availability(field.value, entry.key)
                 }
                 "runs_on" => {
-                    component.runs_on = self.requirement(&field.value, "runs_on");
+                    component.runs_on = self.requirement(field.value, "runs_on");
                     if let Some(RawRequirement { kind: DependencyKind::Soft, location, .. }) =
                         component.runs_on
                     {
@@ -455,9 +466,9 @@ impl<'a> Reader<'_> {
                     }
                 }
                 "depends_on" => {
-                    let Some(items) = self.list(&field.value, "`depends_on`") else { continue };
+                    let Some(items) = self.list(field.value, "`depends_on`") else { continue };
                     component.depends_on = items
-                        .iter()
+                        .into_iter()
                         .filter_map(|item| self.requirement(item, "depends_on"))
                         .collect();
                 }
@@ -469,19 +480,19 @@ impl<'a> Reader<'_> {
 
     /// One entry of `depends_on` (or the value of `runs_on`): an id, `{any: […]}`,
     /// `{atleast: k, of: […]}` or `{soft: id}`.
-    fn requirement(&mut self, node: &Node<'a>, key: &str) -> Option<RawRequirement<'a>> {
-        let entries = match &node.value {
+    fn requirement(&mut self, node: Node<'a>, key: &str) -> Option<RawRequirement<'a>> {
+        let entries = match node.value() {
             Value::Scalar { .. } => {
                 let id = self.id(node)?;
                 return Some(RawRequirement {
                     kind: DependencyKind::Hard,
                     members: vec![id],
-                    location: node.location,
+                    location: node.location(),
                 });
             }
             Value::Seq(_) => {
                 self.help(
-                    node.location,
+                    node.location(),
                     format!("an entry of `{key}` must be an id or a group, found a list"),
                     "write `{ any: [a, b] }` for redundancy, or list the ids one by one",
                 );
@@ -490,7 +501,7 @@ impl<'a> Reader<'_> {
             Value::Map(entries) => entries,
         };
         self.check_keys(entries, GROUP_KEYS, &format!("a `{key}` entry"));
-        let field = |key: &str| entries.iter().find(|e| e.key == key).map(|e| &e.value);
+        let field = |key: &str| entries.get(key).map(|e| e.value);
         let group_help =
             "write an id, `{ any: [a, b] }`, `{ atleast: 2, of: [a, b, c] }` or `{ soft: id }`";
         let forms = ["any", "atleast", "soft"].iter().filter(|form| field(form).is_some()).count();
@@ -500,7 +511,7 @@ impl<'a> Reader<'_> {
             } else {
                 "a dependency group mixes `any`, `atleast` and `soft`"
             };
-            self.help(node.location, message, group_help);
+            self.help(node.location(), message, group_help);
             return None;
         }
         if let Some(soft) = field("soft") {
@@ -508,17 +519,17 @@ impl<'a> Reader<'_> {
             return Some(RawRequirement {
                 kind: DependencyKind::Soft,
                 members: vec![id],
-                location: node.location,
+                location: node.location(),
             });
         }
         if let Some(any) = field("any") {
             if field("of").is_some() {
-                self.help(node.location, "`of` belongs with `atleast`, not `any`", group_help);
+                self.help(node.location(), "`of` belongs with `atleast`, not `any`", group_help);
             }
             let members = self.ids(any, "`any`");
             if members.is_empty() {
                 self.help(
-                    any.location,
+                    any.location(),
                     "empty `any` group",
                     "list at least one id, e.g. `{ any: [stripe, adyen] }`",
                 );
@@ -527,13 +538,13 @@ impl<'a> Reader<'_> {
             return Some(RawRequirement {
                 kind: DependencyKind::AnyOf,
                 members,
-                location: node.location,
+                location: node.location(),
             });
         }
         let atleast = field("atleast").expect("one form is present");
         let Some(of) = field("of") else {
             self.help(
-                node.location,
+                node.location(),
                 "`atleast` needs `of`, the list of members",
                 "write `{ atleast: 2, of: [a, b, c] }`",
             );
@@ -543,7 +554,7 @@ impl<'a> Reader<'_> {
         let k = self.number(atleast, "`atleast`")?;
         if members.is_empty() {
             self.help(
-                of.location,
+                of.location(),
                 "empty `of` list",
                 "list the members, e.g. `{ atleast: 2, of: [a, b, c] }`",
             );
@@ -552,7 +563,7 @@ impl<'a> Reader<'_> {
         if k.fract() != 0.0 || k < 1.0 || k > members.len() as f64 {
             let n = members.len();
             self.help(
-                atleast.location,
+                atleast.location(),
                 format!("`atleast: {k}` is out of range for a group of {n}"),
                 format!("k must be a whole number from 1 to {n}"),
             );
@@ -561,15 +572,15 @@ impl<'a> Reader<'_> {
         Some(RawRequirement {
             kind: DependencyKind::AtLeast(k as u32),
             members,
-            location: node.location,
+            location: node.location(),
         })
     }
 
-    fn function(&mut self, entry: &Entry<'a>) -> Option<RawFunction<'a>> {
-        let name = self.name(&entry.key, entry.key_location, "function");
-        let context = format!("function `{}`", entry.key);
-        let fields = self.map(&entry.value, &context)?;
-        self.check_keys(fields, FUNCTION_KEYS, &context);
+    fn function(&mut self, entry: Entry<'a>) -> Option<RawFunction<'a>> {
+        let name = self.name(entry.key, entry.key_location, "function");
+        let context = Context("function", entry.key);
+        let fields = self.map(entry.value, context)?;
+        self.check_keys(fields, FUNCTION_KEYS, context);
         let mut function = RawFunction {
             name,
             description: None,
@@ -582,30 +593,30 @@ impl<'a> Reader<'_> {
             rpo: None,
         };
         let mut has_delivered_by = false;
-        for field in fields {
-            let value = &field.value;
-            match field.key.as_ref() {
+        for field in fields.iter() {
+            let value = field.value;
+            match field.key {
                 "description" => function.description = self.text(value, "`description`"),
                 "delivered_by" => {
                     has_delivered_by = true;
                     function.delivered_by = self.ids(value, "`delivered_by`");
-                    let is_empty = matches!(&value.value, Value::Seq(items) if items.is_empty())
+                    let is_empty = matches!(value.value(), Value::Seq(items) if items.is_empty())
                         || value.is_null();
                     if is_empty {
                         self.help(
-                            value.location,
+                            value.location(),
                             format!("`delivered_by` of {context} is empty"),
                             "list the components that deliver it",
                         );
                     }
                 }
-                "critical" => match self.scalar(value, "`critical`").map(|t| t.as_ref()) {
+                "critical" => match self.scalar(value, "`critical`") {
                     Some("true" | "True" | "TRUE") => function.critical = true,
                     Some("false" | "False" | "FALSE") => function.critical = false,
                     Some(_) => {
                         let found = value.describe();
                         self.help(
-                            value.location,
+                            value.location(),
                             format!("`critical` must be true or false, found {found}"),
                             "write `critical: true`",
                         );
@@ -618,7 +629,7 @@ impl<'a> Reader<'_> {
                             function.users = users as u64;
                         } else {
                             self.help(
-                                value.location,
+                                value.location(),
                                 format!("`users: {users}` is not a whole number of users"),
                                 "write a count such as `users: 20000`",
                             );
@@ -630,7 +641,7 @@ impl<'a> Reader<'_> {
                         if cost >= 0.0 {
                             function.cost_per_hour = cost;
                         } else {
-                            self.help(value.location, "`cost_per_hour` is negative", "write the money lost per hour of outage, e.g. `cost_per_hour: 50000`");
+                            self.help(value.location(), "`cost_per_hour` is negative", "write the money lost per hour of outage, e.g. `cost_per_hour: 50000`");
                         }
                     }
                 }
@@ -645,7 +656,7 @@ impl<'a> Reader<'_> {
                         Some(_) => {
                             let found = value.describe();
                             self.help(
-                                value.location,
+                                value.location(),
                                 format!("`slo` {found} is not a percentage in (0, 100]"),
                                 "write the availability objective in percent, e.g. `slo: 99.95`",
                             );

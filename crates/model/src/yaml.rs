@@ -1,7 +1,7 @@
-//! A located YAML tree: the parser's events folded into nodes that remember their line and column,
-//! with the limits (depth, alias expansion, one document) that keep hostile input harmless.
+//! A located YAML tree: the parser's events folded into a compact arena of nodes that remember
+//! their line and column, with the limits (size, depth, alias expansion, one document) that keep
+//! hostile input harmless.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
@@ -14,51 +14,181 @@ pub(crate) const MAX_DEPTH: usize = 64;
 /// Anchors and aliases may copy at most this many nodes, or as many as the file writes out.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
-/// A YAML value with the location where it starts.
-#[derive(Clone, Debug)]
-pub(crate) struct Node<'a> {
-    pub(crate) location: Location,
-    pub(crate) value: Value<'a>,
+/// At most this many nodes are read (a million-component model has about 21 million); the arena
+/// then holds at most about a gigabyte.
+const MAX_NODES: usize = 50_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    PlainScalar,
+    QuotedScalar,
+    Seq,
+    Map,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) enum Value<'a> {
+/// One node of the arena: a scalar's text is `texts[start..start + len]`, a collection's children
+/// are `children[start..start + len]` (keys and values alternating for a mapping).
+#[derive(Clone, Copy, Debug)]
+struct NodeRecord {
+    location: Location,
+    kind: Kind,
+    start: u32,
+    len: u32,
+}
+
+/// The whole document; nodes refer to each other by index, and an alias is the anchored node
+/// itself, shared.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    nodes: Vec<NodeRecord>,
+    children: Vec<u32>,
+    texts: String,
+    root: u32,
+}
+
+/// A node of a [`Tree`], cheap to copy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node<'t> {
+    tree: &'t Tree,
+    index: u32,
+}
+
+/// What a node holds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Value<'t> {
     /// A scalar; `plain` is false for quoted and block scalars, which are always strings.
     Scalar {
-        text: Cow<'a, str>,
+        text: &'t str,
         plain: bool,
     },
-    Seq(Vec<Node<'a>>),
-    Map(Vec<Entry<'a>>),
+    Seq(Items<'t>),
+    Map(Entries<'t>),
+}
+
+/// The items of a sequence.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Items<'t> {
+    tree: &'t Tree,
+    indices: &'t [u32],
+}
+
+/// The entries of a mapping.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entries<'t> {
+    tree: &'t Tree,
+    indices: &'t [u32],
 }
 
 /// One `key: value` pair of a mapping; keys are always scalars.
-#[derive(Clone, Debug)]
-pub(crate) struct Entry<'a> {
-    pub(crate) key: Cow<'a, str>,
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry<'t> {
+    pub(crate) key: &'t str,
     pub(crate) key_location: Location,
-    pub(crate) value: Node<'a>,
+    pub(crate) value: Node<'t>,
 }
 
-impl Node<'_> {
-    /// A short description of the node's type for messages: "a mapping", "a list", "`foo`".
-    pub(crate) fn describe(&self) -> String {
-        match &self.value {
-            Value::Scalar { text, .. } if text.is_empty() => "an empty value".to_owned(),
-            Value::Scalar { text, .. } => {
-                let short: String = text.chars().take(40).collect();
-                let ellipsis = if short.len() < text.len() { "…" } else { "" };
-                format!("`{short}{ellipsis}`")
+impl<'t> Items<'t> {
+    pub(crate) fn is_empty(self) -> bool {
+        self.indices.is_empty()
+    }
+
+    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
+        self.indices.iter().map(move |&index| Node { tree: self.tree, index })
+    }
+}
+
+impl<'t> Entries<'t> {
+    pub(crate) fn len(self) -> usize {
+        self.indices.len() / 2
+    }
+
+    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = Entry<'t>> + 't {
+        self.indices.chunks_exact(2).map(move |pair| {
+            let key = Node { tree: self.tree, index: pair[0] };
+            let Value::Scalar { text, .. } = key.value() else {
+                unreachable!("the builder keeps only scalar keys")
+            };
+            Entry {
+                key: text,
+                key_location: key.location(),
+                value: Node { tree: self.tree, index: pair[1] },
             }
+        })
+    }
+
+    /// The value of the first entry with this key.
+    pub(crate) fn get(self, key: &str) -> Option<Entry<'t>> {
+        self.iter().find(|entry| entry.key == key)
+    }
+}
+
+impl<'t> Node<'t> {
+    fn record(self) -> NodeRecord {
+        self.tree.nodes[self.index as usize]
+    }
+
+    /// Where the node starts.
+    pub(crate) fn location(self) -> Location {
+        self.record().location
+    }
+
+    pub(crate) fn value(self) -> Value<'t> {
+        let record = self.record();
+        let range = record.start as usize..(record.start + record.len) as usize;
+        match record.kind {
+            Kind::PlainScalar => Value::Scalar { text: &self.tree.texts[range], plain: true },
+            Kind::QuotedScalar => Value::Scalar { text: &self.tree.texts[range], plain: false },
+            Kind::Seq => Value::Seq(Items { tree: self.tree, indices: &self.tree.children[range] }),
+            Kind::Map => {
+                Value::Map(Entries { tree: self.tree, indices: &self.tree.children[range] })
+            }
+        }
+    }
+
+    /// A short description of the node's type for messages: "a mapping", "a list", "`foo`".
+    pub(crate) fn describe(self) -> String {
+        match self.value() {
+            Value::Scalar { text, .. } => describe_scalar(text),
             Value::Seq(_) => "a list".to_owned(),
             Value::Map(_) => "a mapping".to_owned(),
         }
     }
 
-    /// True for `~`, `null` and an empty plain value.
-    pub(crate) fn is_null(&self) -> bool {
-        matches!(&self.value, Value::Scalar { text, plain: true } if matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
+    /// An empty mapping, standing for a null value where a mapping is expected.
+    pub(crate) fn no_entries(self) -> Entries<'t> {
+        Entries { tree: self.tree, indices: &[] }
     }
+
+    /// True for `~`, `null` and an empty plain value.
+    pub(crate) fn is_null(self) -> bool {
+        matches!(
+            self.value(),
+            Value::Scalar { text: "" | "~" | "null" | "Null" | "NULL", plain: true }
+        )
+    }
+}
+
+impl Tree {
+    /// The text of the scalar node at `index`.
+    fn text(&self, index: u32) -> &str {
+        let record = self.nodes[index as usize];
+        let start = record.start as usize;
+        &self.texts[start..start + record.len as usize]
+    }
+
+    /// The root node.
+    pub(crate) fn root(&self) -> Node<'_> {
+        Node { tree: self, index: self.root }
+    }
+}
+
+fn describe_scalar(text: &str) -> String {
+    if text.is_empty() {
+        return "an empty value".to_owned();
+    }
+    let short: String = text.chars().take(40).collect();
+    let ellipsis = if short.len() < text.len() { "…" } else { "" };
+    format!("`{short}{ellipsis}`")
 }
 
 fn location(span: &Span) -> Location {
@@ -78,51 +208,54 @@ fn scan_error(error: &ScanError) -> Diagnostic {
     )
 }
 
-enum Frame<'a> {
-    Seq {
-        location: Location,
-        anchor: usize,
-        first_node: usize,
-        items: Vec<Node<'a>>,
-    },
-    Map {
-        location: Location,
-        anchor: usize,
-        first_node: usize,
-        entries: Vec<Entry<'a>>,
-        key: Key<'a>,
-    },
-}
-
 /// Where a mapping is between a key and its value.
-enum Key<'a> {
+#[derive(Clone, Copy)]
+enum Key {
     /// The next node is a key.
     Expected,
-    /// The next node is the value of this key.
-    Have(Cow<'a, str>, Location),
+    /// The next node is the value of the key node with this index.
+    Have(u32),
     /// The next node is the value of a key that was refused; it is dropped.
     Refused,
 }
 
-/// Folds parser events into a tree; problems that do not stop the fold (a duplicate key, a
+/// A collection being read.
+struct Frame {
+    index: u32,
+    anchor: usize,
+    first_node: usize,
+    height: usize,
+    key: Key,
+    children: Vec<u32>,
+}
+
+/// Folds parser events into the arena; problems that do not stop the fold (a duplicate key, a
 /// non-scalar key) are pushed to `diagnostics`, problems that do are returned as the error.
-struct Builder<'a> {
-    stack: Vec<Frame<'a>>,
+struct Builder {
+    tree: Tree,
+    stack: Vec<Frame>,
+    spare: Vec<Vec<u32>>,
     /// Each anchored node with its size in nodes and its height in collections.
-    anchors: HashMap<usize, (Node<'a>, usize, usize)>,
+    anchors: HashMap<usize, (u32, usize, usize)>,
     /// Nodes in the tree so far, alias expansions included, so that the size of an anchored node
     /// is the difference between this count at its end and at its start.
     n_nodes: usize,
-    /// Nodes written out in the file.
-    n_written: usize,
-    /// Nodes copied to record anchored nodes and to expand aliases.
+    /// Nodes copied by aliases.
     n_copied: usize,
-    root: Option<Node<'a>>,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl<'a> Builder<'a> {
-    fn open(&mut self, frame: Frame<'a>, location: Location) -> Result<(), Diagnostic> {
+impl Builder {
+    fn add(&mut self, record: NodeRecord) -> Result<u32, Diagnostic> {
+        if self.tree.nodes.len() >= MAX_NODES {
+            return Err(Diagnostic::error(record.location, format!("the file holds more than {MAX_NODES} YAML values"))
+                .with_help("that is far more than a model of a million components needs; is this the right file?"));
+        }
+        self.tree.nodes.push(record);
+        Ok((self.tree.nodes.len() - 1) as u32)
+    }
+
+    fn open(&mut self, kind: Kind, anchor: usize, location: Location) -> Result<(), Diagnostic> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(Diagnostic::error(
                 location,
@@ -130,114 +263,115 @@ impl<'a> Builder<'a> {
             )
             .with_help("a model needs only a few levels: provider, region, zones"));
         }
-        self.stack.push(frame);
+        if self.stack.is_empty() && kind != Kind::Map {
+            return Err(Diagnostic::error(location, "a model must be a mapping, found a list")
+                .with_help("a model starts with `version: 1` and `name: …`"));
+        }
+        let index = self.add(NodeRecord { location, kind, start: 0, len: 0 })?;
+        let children = self.spare.pop().unwrap_or_default();
+        self.stack.push(Frame {
+            index,
+            anchor,
+            first_node: self.n_nodes,
+            height: 0,
+            key: Key::Expected,
+            children,
+        });
         Ok(())
     }
 
+    /// Records a finished node (anchoring it if asked) and hands it to its parent.
     fn finish(
         &mut self,
-        node: Node<'a>,
+        index: u32,
         anchor: usize,
         first_node: usize,
+        height: usize,
     ) -> Result<(), Diagnostic> {
         self.n_nodes += 1;
-        self.n_written += 1;
         if anchor != 0 {
-            let size = self.n_nodes - first_node;
-            self.copy(size, node.location)?;
-            self.anchors.insert(anchor, (node.clone(), size, height(&node)));
+            self.anchors.insert(anchor, (index, self.n_nodes - first_node, height));
         }
-        self.push(node);
+        self.push(index, height);
         Ok(())
     }
 
-    /// Counts `size` copied nodes against the limit, which keeps anchors and aliases linear in the
-    /// size of the file.
-    fn copy(&mut self, size: usize, location: Location) -> Result<(), Diagnostic> {
-        self.n_copied += size;
-        if self.n_copied > MAX_ALIAS_NODES.max(self.n_written) {
-            return Err(Diagnostic::error(location, "YAML aliases expand to too many nodes")
-                .with_help(
-                    "aliases may copy at most a million nodes, or as many as the file writes out; write the repeated parts out",
-                ));
+    fn push(&mut self, index: u32, height: usize) {
+        let Some(frame) = self.stack.last_mut() else {
+            self.tree.root = index;
+            return;
+        };
+        frame.height = frame.height.max(height + 1);
+        let record = self.tree.nodes[index as usize];
+        if self.tree.nodes[frame.index as usize].kind == Kind::Seq {
+            frame.children.push(index);
+            return;
         }
-        Ok(())
-    }
-
-    fn push(&mut self, node: Node<'a>) {
-        match self.stack.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match std::mem::replace(key, Key::Expected) {
-                Key::Have(key, key_location) => {
-                    entries.push(Entry { key, key_location, value: node })
-                }
-                Key::Refused => {}
-                Key::Expected => match node.value {
-                    Value::Scalar { text, .. } => *key = Key::Have(text, node.location),
-                    _ => {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                node.location,
-                                format!("{} cannot be a mapping key", node.describe()),
-                            )
-                            .with_help("keys are plain names such as `depends_on` or `us-east-1`"),
-                        );
-                        *key = Key::Refused;
-                    }
-                },
-            },
+        match std::mem::replace(&mut frame.key, Key::Expected) {
+            Key::Have(key) => frame.children.extend([key, index]),
+            Key::Refused => {}
+            Key::Expected if matches!(record.kind, Kind::PlainScalar | Kind::QuotedScalar) => {
+                frame.key = Key::Have(index)
+            }
+            Key::Expected => {
+                frame.key = Key::Refused;
+                let found = Node { tree: &self.tree, index }.describe();
+                self.diagnostics.push(
+                    Diagnostic::error(record.location, format!("{found} cannot be a mapping key"))
+                        .with_help("keys are plain names such as `depends_on` or `us-east-1`"),
+                );
+            }
         }
     }
 
-    fn event(&mut self, event: Event<'a>, span: &Span) -> Result<(), Diagnostic> {
+    fn close(&mut self, location: Location) -> Result<(), Diagnostic> {
+        let Some(mut frame) = self.stack.pop() else {
+            return Err(Diagnostic::error(
+                location,
+                "malformed YAML: unbalanced end of a collection",
+            ));
+        };
+        if self.tree.nodes[frame.index as usize].kind == Kind::Map {
+            self.drop_duplicate_keys(&mut frame.children);
+        }
+        let start = self.tree.children.len() as u32;
+        self.tree.children.extend_from_slice(&frame.children);
+        let record = &mut self.tree.nodes[frame.index as usize];
+        record.start = start;
+        record.len = frame.children.len() as u32;
+        frame.children.clear();
+        self.spare.push(frame.children);
+        self.finish(frame.index, frame.anchor, frame.first_node, frame.height)
+    }
+
+    fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), Diagnostic> {
         let here = location(span);
         match event {
             Event::Scalar(text, style, anchor, _tag) => {
-                let plain = style == ScalarStyle::Plain;
-                let first_node = self.n_nodes;
-                self.finish(
-                    Node { location: here, value: Value::Scalar { text, plain } },
-                    anchor,
-                    first_node,
-                )?;
-            }
-            Event::SequenceStart(anchor, _tag) => {
-                let frame = Frame::Seq {
-                    location: here,
-                    anchor,
-                    first_node: self.n_nodes,
-                    items: Vec::new(),
-                };
-                self.open(frame, here)?;
-            }
-            Event::MappingStart(anchor, _tag) => {
-                let frame = Frame::Map {
-                    location: here,
-                    anchor,
-                    first_node: self.n_nodes,
-                    entries: Vec::new(),
-                    key: Key::Expected,
-                };
-                self.open(frame, here)?;
-            }
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq { location, anchor, first_node, items }) => {
-                    self.finish(Node { location, value: Value::Seq(items) }, anchor, first_node)?;
-                }
-                Some(Frame::Map { location, anchor, first_node, entries, .. }) => {
-                    let entries = self.without_duplicate_keys(entries);
-                    self.finish(Node { location, value: Value::Map(entries) }, anchor, first_node)?;
-                }
-                None => {
+                if self.stack.is_empty() {
                     return Err(Diagnostic::error(
                         here,
-                        "malformed YAML: unbalanced end of a collection",
-                    ));
+                        format!("a model must be a mapping, found {}", describe_scalar(&text)),
+                    )
+                    .with_help("a model starts with `version: 1` and `name: …`"));
                 }
-            },
+                let kind = if style == ScalarStyle::Plain {
+                    Kind::PlainScalar
+                } else {
+                    Kind::QuotedScalar
+                };
+                let start = self.tree.texts.len() as u32;
+                self.tree.texts.push_str(&text);
+                let index =
+                    self.add(NodeRecord { location: here, kind, start, len: text.len() as u32 })?;
+                let first_node = self.n_nodes;
+                self.finish(index, anchor, first_node, 0)?;
+            }
+            Event::SequenceStart(anchor, _tag) => self.open(Kind::Seq, anchor, here)?,
+            Event::MappingStart(anchor, _tag) => self.open(Kind::Map, anchor, here)?,
+            Event::SequenceEnd | Event::MappingEnd => self.close(here)?,
             Event::Alias(anchor) => {
-                let Some(&(_, size, height)) = self.anchors.get(&anchor) else {
+                let Some(&(index, size, height)) = self.anchors.get(&anchor) else {
                     return Err(Diagnostic::error(here, "alias to an unknown anchor"));
                 };
                 if self.stack.len() + height > MAX_DEPTH {
@@ -247,10 +381,14 @@ impl<'a> Builder<'a> {
                     )
                     .with_help("a model needs only a few levels: provider, region, zones"));
                 }
-                self.copy(size, here)?;
-                let value = self.anchors[&anchor].0.value.clone();
+                self.n_copied += size;
+                if self.n_copied > MAX_ALIAS_NODES.max(self.tree.nodes.len()) {
+                    return Err(Diagnostic::error(here, "YAML aliases expand to too many nodes").with_help(
+                        "aliases may copy at most a million nodes, or as many as the file writes out; write the repeated parts out",
+                    ));
+                }
                 self.n_nodes += size;
-                self.push(Node { location: here, value });
+                self.push(index, height);
             }
             Event::Nothing
             | Event::StreamStart
@@ -261,59 +399,81 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Keeps the first of each repeated key and reports the others.
-    fn without_duplicate_keys(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
-        let mut first_seen: HashMap<&str, Location> = HashMap::with_capacity(entries.len());
-        let mut duplicates = Vec::new();
-        for (index, entry) in entries.iter().enumerate() {
-            if let Some(first) = first_seen.get(entry.key.as_ref()) {
-                duplicates.push(index);
-                self.diagnostics.push(Diagnostic::error(
-                    entry.key_location,
-                    format!("duplicate key `{}`; it is first defined at {first}", entry.key),
-                ));
-            } else {
-                first_seen.insert(entry.key.as_ref(), entry.key_location);
+    /// Keeps the first of each repeated key in `children` (key, value pairs) and reports the others.
+    fn drop_duplicate_keys(&mut self, children: &mut Vec<u32>) {
+        let n_entries = children.len() / 2;
+        let mut duplicate = vec![false; n_entries];
+        if n_entries <= 16 {
+            for i in 0..n_entries {
+                for j in 0..i {
+                    if !duplicate[j]
+                        && self.tree.text(children[2 * i]) == self.tree.text(children[2 * j])
+                    {
+                        duplicate[i] = true;
+                        self.report_duplicate(children[2 * i], children[2 * j]);
+                        break;
+                    }
+                }
+            }
+        } else {
+            let mut first_seen: HashMap<&str, u32> = HashMap::with_capacity(n_entries);
+            for i in 0..n_entries {
+                let record = self.tree.nodes[children[2 * i] as usize];
+                let start = record.start as usize;
+                let key = &self.tree.texts[start..start + record.len as usize];
+                match first_seen.get(key) {
+                    Some(&first) => {
+                        duplicate[i] = true;
+                        let location = self.tree.nodes[first as usize].location;
+                        self.diagnostics.push(Diagnostic::error(
+                            record.location,
+                            format!("duplicate key `{key}`; it is first defined at {location}"),
+                        ));
+                    }
+                    None => {
+                        first_seen.insert(key, children[2 * i]);
+                    }
+                }
             }
         }
-        if duplicates.is_empty() {
-            return entries;
+        if duplicate.iter().any(|&d| d) {
+            let mut kept = Vec::with_capacity(children.len());
+            for (i, pair) in children.chunks_exact(2).enumerate() {
+                if !duplicate[i] {
+                    kept.extend_from_slice(pair);
+                }
+            }
+            *children = kept;
         }
-        entries
-            .into_iter()
-            .enumerate()
-            .filter(|(index, _)| duplicates.binary_search(index).is_err())
-            .map(|(_, e)| e)
-            .collect()
     }
-}
 
-/// The number of nested collections in a node: 0 for a scalar. Recursion is safe: the builder
-/// keeps every tree within `MAX_DEPTH` levels, aliases included.
-fn height(node: &Node<'_>) -> usize {
-    match &node.value {
-        Value::Scalar { .. } => 0,
-        Value::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
-        Value::Map(entries) => {
-            1 + entries.iter().map(|entry| height(&entry.value)).max().unwrap_or(0)
-        }
+    fn report_duplicate(&mut self, duplicate: u32, first: u32) {
+        let record = self.tree.nodes[duplicate as usize];
+        let start = record.start as usize;
+        let key = &self.tree.texts[start..start + record.len as usize];
+        let first = self.tree.nodes[first as usize].location;
+        self.diagnostics.push(Diagnostic::error(
+            record.location,
+            format!("duplicate key `{key}`; it is first defined at {first}"),
+        ));
     }
 }
 
 /// Parses one YAML document into a located tree. Returns the tree (if the YAML is well formed)
 /// and the problems found; a malformed document yields no tree. Linear in the size of the text.
-pub(crate) fn parse(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
+pub(crate) fn parse(text: &str) -> (Option<Tree>, Vec<Diagnostic>) {
     let mut builder = Builder {
+        tree: Tree { texts: String::with_capacity(text.len() / 2), ..Tree::default() },
         stack: Vec::new(),
+        spare: Vec::new(),
         anchors: HashMap::new(),
         n_nodes: 0,
-        n_written: 0,
         n_copied: 0,
-        root: None,
         diagnostics: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     let mut n_documents = 0;
+    let mut has_root = false;
     while let Some(result) = parser.next_event() {
         let (event, span) = match result {
             Ok(pair) => pair,
@@ -335,10 +495,12 @@ pub(crate) fn parse(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
                 return (None, builder.diagnostics);
             }
         }
+        has_root |=
+            matches!(event, Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..));
         if let Err(diagnostic) = builder.event(event, &span) {
             builder.diagnostics.push(diagnostic);
             return (None, builder.diagnostics);
         }
     }
-    (builder.root, builder.diagnostics)
+    (has_root.then_some(builder.tree), builder.diagnostics)
 }

@@ -160,3 +160,48 @@ fn usage_errors_exit_2() {
     insta::assert_snapshot!(run(&["validate", "examples"]));
     insta::assert_snapshot!(run(&["frobnicate"]));
 }
+
+/// Writes `bytes` to a fresh file in the temporary directory and validates it; returns the
+/// output with the temporary path replaced by `BIG`.
+fn validate_temp(name: &str, bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("blastradius-it-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("the temporary directory is writable");
+    let output = run(&["validate", path.to_str().expect("temporary paths are UTF-8")]);
+    std::fs::remove_file(&path).expect("the file was just written");
+    output.replace(path.to_str().expect("UTF-8"), "BIG")
+}
+
+/// Whether slow tests are switched on (`RUN_SLOW_TESTS`, set by CI).
+fn slow_tests_enabled() -> bool {
+    #[allow(clippy::disallowed_methods, reason = "test helpers may read the environment")]
+    std::env::var_os("RUN_SLOW_TESTS").is_some()
+}
+
+#[test]
+fn hundred_megabytes_of_junk_get_a_clear_error() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let binary: Vec<u8> = (0..100 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    insta::assert_snapshot!(validate_temp("binary", &binary));
+    let repeated_key =
+        "word: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n".repeat((100 << 20) / 57);
+    let output = validate_temp("repeated", repeated_key.as_bytes());
+    let head: Vec<&str> = output.lines().take(6).collect();
+    let tail: Vec<&str> = output.lines().rev().take(3).collect();
+    insta::assert_snapshot!(format!(
+        "{}\n…\n{}",
+        head.join("\n"),
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    ));
+    let list = "- [a, {b: c}, \"d\"]\n".repeat((100 << 20) / 20);
+    insta::assert_snapshot!(validate_temp("list", list.as_bytes()));
+}
