@@ -1,0 +1,394 @@
+//! Differential tests: random formulas over at most 12 variables, checked against enumeration
+//! of all assignments (probability, BDD size, minimal cut sets, importance).
+
+use std::collections::HashSet;
+
+use proptest::prelude::*;
+
+use crate::{
+    Bdd, BddOptions, CutSetOptions, Formula, FormulaBuilder, ListOptions, Operand, Probability,
+    VarId, VariableOrder,
+};
+
+/// The gate kinds random formulas use.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    And,
+    Or,
+    AtLeast,
+    Not,
+}
+
+/// A random formula before resolution: operand codes are reduced modulo the number of choices
+/// (variables, earlier gates, two constants) when the formula is built.
+#[derive(Clone, Debug)]
+struct Recipe {
+    probabilities: Vec<f64>,
+    gates: Vec<(Kind, u32, Vec<u32>)>,
+    /// The kind of the top gate, which has every otherwise unused gate as an operand.
+    top_kind: Kind,
+}
+
+/// An operand of a resolved recipe gate.
+#[derive(Clone, Copy, Debug)]
+enum Arg {
+    Const(bool),
+    Var(usize),
+    Gate(usize),
+}
+
+impl Recipe {
+    fn n_vars(&self) -> usize {
+        self.probabilities.len()
+    }
+
+    /// The gates with operand codes resolved. One operand in 200 is a constant; of the rest,
+    /// half are gates (mostly the last three, so formulas are deep, else any earlier one, so
+    /// they share) and half variables. A NOT keeps its first operand; an AtLeast's k ranges
+    /// over 0..=n+1, mostly 1..=n.
+    fn resolve(&self) -> Vec<(Kind, u32, Vec<Arg>)> {
+        let n_vars = self.n_vars();
+        let mut gates: Vec<(Kind, u32, Vec<Arg>)> = self
+            .gates
+            .iter()
+            .enumerate()
+            .map(|(index, (kind, k, codes))| {
+                let mut args: Vec<Arg> = codes
+                    .iter()
+                    .map(|&code| {
+                        let code = code as usize;
+                        let pick = code >> 8;
+                        if code % 200 == 0 {
+                            Arg::Const(pick % 2 == 1)
+                        } else if index > 0 && code % 2 == 0 {
+                            let recent = index.min(3);
+                            if code % 3 == 0 {
+                                Arg::Gate(pick % index)
+                            } else {
+                                Arg::Gate(index - 1 - pick % recent)
+                            }
+                        } else {
+                            Arg::Var(pick % n_vars)
+                        }
+                    })
+                    .collect();
+                if matches!(kind, Kind::Not) {
+                    args.truncate(1);
+                }
+                let n = args.len() as u32;
+                let k = if k % 32 == 0 { k / 32 % (n + 2) } else { 1 + k % n.max(1) };
+                (*kind, k, args)
+            })
+            .collect();
+        // The top combines every gate no other gate uses, so the whole recipe counts.
+        let mut used = vec![false; gates.len()];
+        for (_, _, args) in &gates {
+            for arg in args {
+                if let Arg::Gate(g) = *arg {
+                    used[g] = true;
+                }
+            }
+        }
+        let roots: Vec<Arg> = (0..gates.len()).filter(|&g| !used[g]).map(Arg::Gate).collect();
+        let n_roots = roots.len() as u32;
+        gates.push(match self.top_kind {
+            Kind::AtLeast => (Kind::AtLeast, n_roots.div_ceil(2), roots),
+            kind => (kind, 0, roots),
+        });
+        gates
+    }
+
+    /// The formula, with the last resolved gate as its top.
+    fn formula(&self) -> Formula {
+        let mut b = FormulaBuilder::new();
+        let vars: Vec<VarId> =
+            self.probabilities.iter().map(|&p| b.variable(Probability::new(p).unwrap())).collect();
+        let mut gates: Vec<Operand> = Vec::new();
+        for (kind, k, args) in self.resolve() {
+            let args: Vec<Operand> = args
+                .iter()
+                .map(|arg| match *arg {
+                    Arg::Const(value) => Operand::Const(value),
+                    Arg::Var(v) => vars[v].into(),
+                    Arg::Gate(g) => gates[g],
+                })
+                .collect();
+            gates.push(match kind {
+                Kind::And => b.and(&args),
+                Kind::Or => b.or(&args),
+                Kind::AtLeast => b.atleast(k, &args),
+                Kind::Not => b.not(args[0]),
+            });
+        }
+        b.build(*gates.last().expect("at least one gate"))
+    }
+
+    /// The truth table: entry `mask` is the top's value when variable i is bit i of `mask`.
+    /// Evaluates the recipe directly, independently of the engine.
+    fn truth_table(&self) -> Vec<bool> {
+        let gates = self.resolve();
+        (0..1_usize << self.n_vars())
+            .map(|mask| {
+                let mut values: Vec<bool> = Vec::with_capacity(gates.len());
+                for (kind, k, args) in &gates {
+                    let arg_values = args.iter().map(|arg| match *arg {
+                        Arg::Const(value) => value,
+                        Arg::Var(v) => mask >> v & 1 == 1,
+                        Arg::Gate(g) => values[g],
+                    });
+                    let n_true = arg_values.filter(|&v| v).count();
+                    values.push(match kind {
+                        Kind::And => n_true == args.len(),
+                        Kind::Or => n_true > 0,
+                        Kind::AtLeast => n_true >= *k as usize,
+                        Kind::Not => n_true == 0,
+                    });
+                }
+                *values.last().unwrap()
+            })
+            .collect()
+    }
+}
+
+fn recipe(max_vars: usize, with_not: bool) -> impl Strategy<Value = Recipe> {
+    let probability = prop_oneof![1 => Just(0.0), 1 => Just(1.0), 8 => 0.0..=1.0_f64];
+    let not_weight = if with_not { 1 } else { 0 };
+    let kind = prop_oneof![
+        3 => Just(Kind::And),
+        3 => Just(Kind::Or),
+        2 => Just(Kind::AtLeast),
+        not_weight => Just(Kind::Not),
+    ];
+    let gate = (kind, 0..1_u32 << 20, proptest::collection::vec(0..1_u32 << 20, 2..=4));
+    let top_kind = prop_oneof![Just(Kind::Or), Just(Kind::AtLeast)];
+    // Mostly many variables, so that BDDs are not trivially small.
+    let n_vars = prop_oneof![1 => 1..=max_vars, 3 => max_vars / 2..=max_vars];
+    (
+        n_vars.prop_flat_map(move |n| proptest::collection::vec(probability.clone(), n)),
+        proptest::collection::vec(gate, 1..=24),
+        top_kind,
+    )
+        .prop_map(|(probabilities, gates, top_kind)| Recipe { probabilities, gates, top_kind })
+}
+
+/// The weight of assignment `mask`: the product over variables of p or 1 − p, skipping
+/// variable `skip` if given.
+fn weight(mask: usize, p: &[f64], skip: Option<usize>) -> f64 {
+    (0..p.len())
+        .filter(|&i| Some(i) != skip)
+        .map(|i| if mask >> i & 1 == 1 { p[i] } else { 1.0 - p[i] })
+        .product()
+}
+
+/// The top-event probability by summing the weights of the true assignments.
+pub(super) fn exact_probability(truth: &[bool], p: &[f64]) -> f64 {
+    // An empty f64 sum is −0.0; adding 0.0 makes it +0.0 like the engine's.
+    (0..truth.len()).filter(|&m| truth[m]).map(|m| weight(m, p, None)).sum::<f64>() + 0.0
+}
+
+/// P(top | x) and P(top | ¬x) by enumeration.
+fn conditional_probabilities(truth: &[bool], p: &[f64], x: usize) -> (f64, f64) {
+    let sum = |value: usize| -> f64 {
+        (0..truth.len())
+            .filter(|&m| truth[m] && (m >> x & 1) == value)
+            .map(|m| weight(m, p, Some(x)))
+            .sum::<f64>()
+            + 0.0
+    };
+    (sum(1), sum(0))
+}
+
+/// The number of non-terminal nodes of the reduced ordered BDD of `truth` under `order`: at
+/// each level, the distinct subfunctions (after fixing the variables above) that depend on the
+/// level's variable.
+pub(super) fn canonical_size(truth: &[bool], n_vars: usize, order: &[VarId]) -> usize {
+    // Re-index so that the variable at level l is bit n−1−l: fixing the top levels then
+    // selects a contiguous chunk.
+    let mut by_level = vec![false; truth.len()];
+    for (mask, &value) in truth.iter().enumerate() {
+        let mut index = 0;
+        for (level, var) in order.iter().enumerate() {
+            if mask >> var.index() & 1 == 1 {
+                index |= 1 << (n_vars - 1 - level);
+            }
+        }
+        by_level[index] = value;
+    }
+    (0..n_vars)
+        .map(|level| {
+            let size = 1 << (n_vars - level);
+            let distinct: HashSet<&[bool]> = by_level
+                .chunks(size)
+                .filter(|chunk| chunk[..size / 2] != chunk[size / 2..])
+                .collect();
+            distinct.len()
+        })
+        .sum()
+}
+
+/// The minimal true points: true assignments with no true proper subset, as sorted variable
+/// lists in the engine's listing order.
+fn minimal_true_points(truth: &[bool], n_vars: usize) -> Vec<usize> {
+    // below[m]: some subset of m (m included) is true.
+    let mut below = truth.to_vec();
+    for i in 0..n_vars {
+        for m in 0..truth.len() {
+            if m >> i & 1 == 1 && below[m ^ (1 << i)] {
+                below[m] = true;
+            }
+        }
+    }
+    (0..truth.len())
+        .filter(|&m| truth[m] && (0..n_vars).all(|i| m >> i & 1 == 0 || !below[m ^ (1 << i)]))
+        .collect()
+}
+
+fn vars_of(mask: usize, n_vars: usize) -> Vec<VarId> {
+    (0..n_vars).filter(|&i| mask >> i & 1 == 1).map(|i| VarId(i as u32)).collect()
+}
+
+/// Sorted like [`crate::CutSets::list`]: by order, then lexicographically.
+fn sorted(mut sets: Vec<Vec<VarId>>) -> Vec<Vec<VarId>> {
+    sets.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    sets
+}
+
+/// Equal, or both NaN, or within 1e-9 relative (1e-9 absolute near zero).
+fn close(a: f64, b: f64) -> bool {
+    if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() {
+        return a.is_nan() && b.is_nan() || a == b;
+    }
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Checks everything the engine computes for `recipe` against enumeration.
+fn check(
+    recipe: &Recipe,
+    order: VariableOrder,
+    max_order: u32,
+    min_probability: f64,
+) -> Result<(), TestCaseError> {
+    let formula = recipe.formula();
+    let n_vars = recipe.n_vars();
+    let p = &recipe.probabilities;
+    let truth = recipe.truth_table();
+    for (mask, &value) in truth.iter().enumerate() {
+        let assignment: Vec<bool> = (0..n_vars).map(|i| mask >> i & 1 == 1).collect();
+        prop_assert_eq!(formula.evaluate(&assignment), value, "evaluate at {:b}", mask);
+    }
+
+    let bdd = Bdd::build(&formula, &BddOptions { order, ..BddOptions::default() }).unwrap();
+    let p_top = exact_probability(&truth, p);
+    prop_assert!((bdd.probability() - p_top).abs() <= 1e-12, "{} vs {}", bdd.probability(), p_top);
+    prop_assert!((0.0..=1.0).contains(&bdd.probability()));
+    prop_assert_eq!(bdd.node_count(), canonical_size(&truth, n_vars, bdd.order()));
+
+    // Cut sets: all of them, listed with limits, and truncated during construction.
+    let minimal = minimal_true_points(&truth, n_vars);
+    let expected = sorted(minimal.iter().map(|&m| vars_of(m, n_vars)).collect());
+    let mut by_order = vec![0_u128; expected.last().map_or(0, |s| s.len() + 1)];
+    for set in &expected {
+        by_order[set.len()] += 1;
+    }
+    let sets = bdd.cut_sets(&CutSetOptions::default()).unwrap();
+    prop_assert_eq!(sets.count(), expected.len() as u128);
+    prop_assert_eq!(sets.count_by_order(), by_order.clone());
+    prop_assert_eq!(sets.is_empty(), expected.is_empty());
+    let listed = sets.list(&ListOptions::default());
+    let listed_vars: Vec<Vec<VarId>> = listed.iter().map(|s| s.vars().to_vec()).collect();
+    prop_assert_eq!(&listed_vars, &expected);
+    // A cut set's probability multiplies its variables' probabilities in level order.
+    let set_probability = |set: &[VarId]| -> f64 {
+        bdd.order().iter().filter(|v| set.contains(v)).fold(1.0, |acc, v| acc * p[v.index()])
+    };
+    for set in &listed {
+        prop_assert_eq!(set.probability(), set_probability(set.vars()));
+    }
+    let limits = ListOptions { max_order: Some(max_order), min_probability };
+    let limited: Vec<Vec<VarId>> = sets.list(&limits).iter().map(|s| s.vars().to_vec()).collect();
+    let expected_limited: Vec<Vec<VarId>> = expected
+        .iter()
+        .filter(|s| s.len() <= max_order as usize && set_probability(s) >= min_probability)
+        .cloned()
+        .collect();
+    prop_assert_eq!(limited, expected_limited);
+    let truncated =
+        bdd.cut_sets(&CutSetOptions { max_order: Some(max_order), ..CutSetOptions::default() });
+    let truncated = truncated.unwrap();
+    let truncated_vars: Vec<Vec<VarId>> =
+        truncated.list(&ListOptions::default()).iter().map(|s| s.vars().to_vec()).collect();
+    let expected_truncated: Vec<Vec<VarId>> =
+        expected.iter().filter(|s| s.len() <= max_order as usize).cloned().collect();
+    prop_assert_eq!(truncated.count(), expected_truncated.len() as u128);
+    prop_assert_eq!(truncated_vars, expected_truncated);
+
+    // Importance.
+    let importance = bdd.importance();
+    prop_assert_eq!(importance.len(), n_vars);
+    for (x, measures) in importance.iter().enumerate() {
+        let (p_true, p_false) = conditional_probabilities(&truth, p, x);
+        prop_assert_eq!(measures.var, VarId(x as u32));
+        prop_assert!((measures.p_top_if_true - p_true).abs() <= 1e-12, "P(T|x{})", x);
+        prop_assert!((measures.p_top_if_false - p_false).abs() <= 1e-12, "P(T|¬x{})", x);
+        prop_assert!((measures.birnbaum - (p_true - p_false)).abs() <= 1e-12, "B(x{})", x);
+        let expected_measures = [(p_top - p_false) / p_top, p_true / p_top, p_top / p_false];
+        let actual = [
+            measures.fussell_vesely,
+            measures.risk_achievement_worth,
+            measures.risk_reduction_worth,
+        ];
+        for (a, e) in actual.iter().zip(expected_measures) {
+            prop_assert!(close(*a, e), "x{}: {:?} vs {:?}", x, actual, expected_measures);
+        }
+        let single = bdd.importance_of(VarId(x as u32));
+        // Compared as text so that NaN equals NaN.
+        prop_assert_eq!(format!("{single:?}"), format!("{measures:?}"));
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn random_formulas_match_enumeration(
+        recipe in recipe(12, true),
+        max_order in 0..5_u32,
+        min_probability in prop_oneof![Just(0.0), 0.0..0.3_f64],
+    ) {
+        check(&recipe, VariableOrder::DepthFirst, max_order, min_probability)?;
+    }
+
+    #[test]
+    fn random_coherent_formulas_match_enumeration(
+        recipe in recipe(12, false),
+        max_order in 0..5_u32,
+        min_probability in prop_oneof![Just(0.0), 0.0..0.3_f64],
+    ) {
+        prop_assert!(recipe.formula().is_coherent());
+        check(&recipe, VariableOrder::DepthFirst, max_order, min_probability)?;
+    }
+
+    #[test]
+    fn any_custom_order_gives_the_same_answers(
+        (recipe, order) in recipe(8, true).prop_flat_map(|recipe| {
+            let order: Vec<VarId> = (0..recipe.n_vars() as u32).map(VarId).collect();
+            (Just(recipe), Just(order).prop_shuffle())
+        }),
+    ) {
+        check(&recipe, VariableOrder::Custom(order), 2, 0.0)?;
+    }
+
+    #[test]
+    fn raising_a_probability_never_lowers_a_coherent_top(
+        recipe in recipe(10, false),
+        var in any::<prop::sample::Index>(),
+        raised in 0.0..=1.0_f64,
+    ) {
+        let formula = recipe.formula();
+        let bdd = Bdd::build(&formula, &BddOptions::default()).unwrap();
+        let var = var.index(recipe.n_vars());
+        let mut probabilities = formula.probabilities().to_vec();
+        let raised = raised.max(probabilities[var].get());
+        probabilities[var] = Probability::new(raised).unwrap();
+        prop_assert!(bdd.probability_with(&probabilities) >= bdd.probability() - 1e-15);
+    }
+}
