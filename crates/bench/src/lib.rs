@@ -430,8 +430,9 @@ macro_rules! w {
 /// A YAML model (version-1 format) with `n_components` components, identical for identical
 /// arguments on every platform; see the crate documentation for its shape.
 ///
-/// Besides components it has three clouds (AWS, Azure, GCP; 2 to 12 regions each depending on
-/// `n_components`, 3 zones and 12 to 14 services per region, a few global services), ten SaaS
+/// Besides components it has three clouds (AWS, Azure, GCP; more regions for bigger models: at
+/// 1M components 12 AWS regions and 10 each for the others; 3 zones and 12 to 14 services per
+/// region; a few global services), ten SaaS
 /// providers, availability data on some nodes, and `max(5, n_components / 1000)` business
 /// functions delivered by edge components. [`FAILED_REGION`] and [`FAILED_ZONE`] always exist.
 pub fn generate_model(n_components: usize, seed: u64) -> String {

@@ -60,7 +60,7 @@ impl Builder<'_> {
             return Some(node);
         }
         let suggestion = if self.suggester.may_suggest() {
-            closest(&named.text, self.index.keys().map(|id| id.as_ref()))
+            closest(named.text, self.index.keys().map(|id| id.as_ref()))
                 .map(|id| format!("did you mean `{id}`?"))
         } else {
             None
