@@ -12,6 +12,7 @@ mod cut_set;
 mod error;
 mod formula;
 mod importance;
+pub mod mef;
 mod table;
 mod zbdd;
 
@@ -20,6 +21,7 @@ mod tests;
 
 pub use compile::{Bdd, BddOptions, DEFAULT_NODE_LIMIT, VariableOrder};
 pub use cut_set::{CutSet, CutSetOptions, CutSets, ListOptions};
-pub use error::EngineError;
+pub use error::{EngineError, Location, MefError, MefErrorKind};
 pub use formula::{Formula, FormulaBuilder, Gate, GateId, Operand, Probability, VarId};
 pub use importance::Importance;
+pub use mef::{MefModel, TopEvent, read_mef, write_mef};
