@@ -59,7 +59,7 @@ impl Builder<'_> {
         if let Some(&node) = self.index.get(named.text) {
             return Some(node);
         }
-        let suggestion = if self.suggester.may_suggest() {
+        let suggestion = if self.suggester.may_suggest(self.index.len(), named.text.len()) {
             closest(named.text, self.index.keys().map(|id| id.as_ref()))
                 .map(|id| format!("did you mean `{id}`?"))
         } else {
@@ -89,7 +89,7 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opt
         parents: Vec::with_capacity(n_estimate),
         index: FxHashMap::with_capacity_and_hasher(n_estimate, Default::default()),
         diagnostics,
-        suggester: Suggester::new(n_estimate),
+        suggester: Suggester::new(),
     };
     add_provider_nodes(&mut builder, &raw);
     let n_provider_nodes = builder.nodes.len();
@@ -256,10 +256,8 @@ fn add_component_dependencies(
         .chain(component.depends_on.iter().map(|r| (r, Origin::DependsOn)));
     for (requirement, origin) in requirements {
         let key = if origin == Origin::RunsOn { "runs_on" } else { "depends_on" };
-        if let Some(resolved) =
-            resolve_requirement(builder, requirement, format_args!("`{key}` of component `{name}`"))
-        {
-            members.extend_from_slice(&resolved);
+        let context = format_args!("`{key}` of component `{name}`");
+        if resolve_requirement(builder, requirement, context, members) {
             dependencies.push(DependencyData {
                 kind: requirement.kind,
                 origin,
@@ -270,16 +268,19 @@ fn add_component_dependencies(
     }
 }
 
+/// Resolves the members of a requirement onto the end of `members`; on any problem, reports it,
+/// removes what was added and returns false.
 fn resolve_requirement(
     builder: &mut Builder<'_>,
     requirement: &RawRequirement<'_>,
     context: impl Display + Copy,
-) -> Option<Vec<NodeId>> {
-    let mut resolved = Vec::with_capacity(requirement.members.len());
+    members: &mut Vec<NodeId>,
+) -> bool {
+    let start = members.len();
     let mut complete = true;
     for named in &requirement.members {
         match builder.resolve(named, context) {
-            Some(node) if resolved.contains(&node) => {
+            Some(node) if members[start..].contains(&node) => {
                 builder.diagnostics.push(
                     Diagnostic::error(
                         named.location,
@@ -289,9 +290,12 @@ fn resolve_requirement(
                 );
                 complete = false;
             }
-            Some(node) => resolved.push(node),
+            Some(node) => members.push(node),
             None => complete = false,
         }
     }
-    complete.then_some(resolved)
+    if !complete {
+        members.truncate(start);
+    }
+    complete
 }

@@ -205,3 +205,35 @@ fn hundred_megabytes_of_junk_get_a_clear_error() {
     let list = "- [a, {b: c}, \"d\"]\n".repeat((100 << 20) / 20);
     insta::assert_snapshot!(validate_temp("list", list.as_bytes()));
 }
+
+/// Graphviz itself must accept the DOT output of every example. Graphviz is installed by
+/// `.ci/run`; elsewhere the test is skipped when `dot` is missing, but never under CI.
+#[test]
+fn graphviz_accepts_the_dot_output() {
+    let has_dot = Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    #[allow(clippy::disallowed_methods, reason = "test helpers may read the environment")]
+    let in_ci = std::env::var_os("CI").is_some();
+    assert!(has_dot || !in_ci, "CI must have Graphviz's `dot`: .ci/run installs it");
+    if !has_dot {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for example in ["fintech-single-region", "saas-multi-region", "retail-azure-frontdoor"] {
+        let graph = Command::new(env!("CARGO_BIN_EXE_blastradius"))
+            .args(["graph", &format!("examples/{example}.yaml")])
+            .current_dir(&root)
+            .output()
+            .expect("the binary runs");
+        assert!(graph.status.success());
+        let mut dot = Command::new("dot")
+            .args(["-Tsvg", "-o", "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("dot starts");
+        std::io::Write::write_all(&mut dot.stdin.take().expect("piped"), &graph.stdout).expect("dot reads");
+        let result = dot.wait_with_output().expect("dot finishes");
+        assert!(result.status.success(), "{example}: {}", String::from_utf8_lossy(&result.stderr));
+        assert!(result.stderr.is_empty(), "{example}: {}", String::from_utf8_lossy(&result.stderr));
+    }
+}
