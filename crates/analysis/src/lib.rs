@@ -1,9 +1,18 @@
 //! Analyses over a validated resilience model, returned as plain structs for `report`, `cli` and
-//! `server` to present. For now: what-if blast radius.
+//! `server` to present: what-if blast radius, and exact risk (minimal cut sets, unavailability
+//! and importance) through the fault tree the model lowers to.
 
+mod lower;
+mod risk;
 mod what_if;
 
 #[cfg(test)]
 mod tests;
 
+pub use blastradius_engine::EngineError;
+pub use lower::{FaultTree, Lowering, own_failure_probability};
+pub use risk::{
+    AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,
+    cut_sets, importance,
+};
 pub use what_if::{Cause, FunctionImpact, Status, WhatIf, WhatIfIndex, what_if};

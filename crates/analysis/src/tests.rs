@@ -111,6 +111,8 @@ fn a_cycle_does_not_fail_by_itself_but_falls_together() {
     ");
 }
 
+mod risk;
+
 /// Random small models for property tests: a fixed provider structure and up to ten components,
 /// each with up to three dependencies of random kinds on random nodes (cycles included).
 mod random {

@@ -76,6 +76,62 @@ Example: blastradius what-if examples/fintech-single-region.yaml --fail aws/us-e
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// List the minimal cut sets of each function: the smallest sets of failures that take it
+    /// down, single points of failure first.
+    #[command(
+        after_help = "Every component and provider node is a basic event (its own failure); soft dependencies\n\
+never take anything down, and a dependency cycle never fails by itself.\n\
+JSON: with --function, {model, max_order, function, cut_sets: [[ids…]…]}; without it,\n\
+{model, max_order, functions: [{function, cut_sets}…]}. Ids are sorted in each set, sets by size\n\
+and then lexically.\n\n\
+Example: blastradius cutsets examples/fintech-single-region.yaml --function card-authorisations --max-order 2\n\
+         blastradius cutsets examples/saas-multi-region.yaml --max-order 1 --format json"
+    )]
+    Cutsets {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// Only this function (default: every function).
+        #[arg(long, value_name = "ID")]
+        function: Option<String>,
+        /// Only sets of at most K failures (default: all).
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+        max_order: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Compute each function's exact unavailability and expected downtime a year, against its SLO.
+    #[command(
+        after_help = "A node fails by itself with probability 1 − its availability; a node without availability\n\
+data never fails by itself, and the output lists those nodes (`lacking_data` in JSON).\n\
+JSON: {model, functions: [{id, unavailability, downtime_minutes_per_year, slo, meets_slo}],\n\
+lacking_data: [ids…]}.\n\n\
+Example: blastradius availability examples/fintech-single-region.yaml --format json"
+    )]
+    Availability {
+        /// The model file (YAML).
+        model: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Rank the nodes by their share of each function's risk (Fussell-Vesely), with Birnbaum,
+    /// risk achievement worth and risk reduction worth.
+    #[command(
+        after_help = "Probabilities as for `availability`. Measures with a zero denominator are `-` (null in JSON).\n\
+JSON: with --function, {model, function, unavailability, without_never_failing, events: [{id,\n\
+probability, birnbaum, fussell_vesely, risk_achievement_worth, risk_reduction_worth}]}; without it,\n\
+{model, functions: [{function, unavailability, without_never_failing, events}]}. When the full\n\
+diagram is too large, nodes without availability data are left out (without_never_failing: true).\n\n\
+Example: blastradius importance examples/fintech-single-region.yaml --function card-authorisations"
+    )]
+    Importance {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// Only this function (default: every function).
+        #[arg(long, value_name = "ID")]
+        function: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Run the bundled example: validate a fintech's model and fail AWS us-east-1 under it.
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -119,6 +175,9 @@ fn main() -> ExitCode {
     let format = match &cli.command {
         Command::Validate { format, .. }
         | Command::WhatIf { format, .. }
+        | Command::Cutsets { format, .. }
+        | Command::Availability { format, .. }
+        | Command::Importance { format, .. }
         | Command::Demo { format } => *format,
         Command::Graph { .. } => Format::Human,
     };
@@ -157,6 +216,53 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
             print(&match format {
                 GraphFormat::Dot => graph_dot(&model),
                 GraphFormat::Mermaid => graph_mermaid(&model),
+            });
+        }
+        Command::Cutsets { model, function, max_order, format } => {
+            let (_, model) = load(&model)?;
+            let functions = selected_functions(&model, function.as_deref())?;
+            let mut results = Vec::with_capacity(functions.len());
+            for index in functions {
+                let sets = blastradius_analysis::cut_sets(&model, index, max_order)
+                    .map_err(|e| engine_failure(&model, index, e))?;
+                results.push((index, sets));
+            }
+            print(&match format {
+                Format::Human => {
+                    blastradius_report::cut_sets_human(&model, &results, max_order, options)
+                }
+                Format::Json => blastradius_report::cut_sets_json(
+                    &model,
+                    &results,
+                    max_order,
+                    function.is_some(),
+                ),
+            });
+        }
+        Command::Availability { model, format } => {
+            let (_, model) = load(&model)?;
+            let report = blastradius_analysis::availability(&model)
+                .map_err(|e| anyhow::anyhow!("{e}: the model is too large to analyse exactly"))?;
+            print(&match format {
+                Format::Human => blastradius_report::availability_human(&model, &report, options),
+                Format::Json => blastradius_report::availability_json(&model, &report),
+            });
+        }
+        Command::Importance { model, function, format } => {
+            let (_, model) = load(&model)?;
+            let functions = selected_functions(&model, function.as_deref())?;
+            let mut results = Vec::with_capacity(functions.len());
+            for index in functions {
+                results.push(
+                    blastradius_analysis::importance(&model, index)
+                        .map_err(|e| engine_failure(&model, index, e))?,
+                );
+            }
+            print(&match format {
+                Format::Human => blastradius_report::importance_human(&model, &results, options),
+                Format::Json => {
+                    blastradius_report::importance_json(&model, &results, function.is_some())
+                }
             });
         }
         Command::Demo { format } => {
@@ -203,6 +309,35 @@ fn what_if_text(
         Format::Human => blastradius_report::what_if_human(model, &result, options),
         Format::Json => blastradius_report::what_if_json(model, &result),
     })
+}
+
+/// The indices of the functions to analyse: the one named, or all of them.
+fn selected_functions(model: &Model, function: Option<&str>) -> anyhow::Result<Vec<usize>> {
+    let Some(name) = function else {
+        return Ok((0..model.functions().len()).collect());
+    };
+    match model.functions().iter().position(|f| f.id == name) {
+        Some(index) => Ok(vec![index]),
+        None => {
+            let known: Vec<&str> = model.functions().iter().map(|f| f.id.as_str()).collect();
+            if known.is_empty() {
+                bail!("--function {name}: the model declares no functions")
+            }
+            bail!("--function {name}: no such function; the model has {}", known.join(", "))
+        }
+    }
+}
+
+/// An engine error (a budget exceeded) for one function, as a usage error.
+fn engine_failure(
+    model: &Model,
+    function: usize,
+    error: blastradius_analysis::EngineError,
+) -> anyhow::Error {
+    anyhow::anyhow!(
+        "function {}: {error}: too large to analyse exactly",
+        model.functions()[function].id
+    )
 }
 
 /// "; did you mean `x`?" for an id close to `wrong`, or an empty string.

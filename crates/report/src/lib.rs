@@ -1,12 +1,18 @@
-//! Presentation of blastradius results: human text (optionally coloured), JSON for machines,
-//! and dependency graphs as DOT or Mermaid. Pure functions from values to strings.
+//! Presentation of blastradius results (what-if, minimal cut sets, availability, importance):
+//! human text (optionally coloured), JSON for machines, and dependency graphs as DOT or
+//! Mermaid. Pure functions from values to strings.
 
 mod diagnostics;
 mod graph;
+mod risk;
 mod style;
 mod what_if;
 
 pub use diagnostics::{model_error_human, model_error_json, validation_human, validation_json};
 pub use graph::{graph_dot, graph_mermaid};
+pub use risk::{
+    FunctionCutSets, availability_human, availability_json, cut_sets_human, cut_sets_json,
+    importance_human, importance_json,
+};
 pub use style::Options;
 pub use what_if::{what_if_human, what_if_json};

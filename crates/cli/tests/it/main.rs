@@ -2,3 +2,4 @@
 //! snapshotted.
 
 mod cli;
+mod risk;
