@@ -1,7 +1,7 @@
 //! Raw structs turned into a [`Model`]: ids assigned and checked for duplicates, references
 //! resolved, availability attached, cycles found.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::hash_map::Entry as MapEntry;
 use std::fmt::Display;
 
@@ -150,9 +150,10 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opt
     for function in &raw.functions {
         let context = format!("`delivered_by` of function `{}`", function.name.text);
         let mut delivered_by = Vec::with_capacity(function.delivered_by.len());
+        let mut seen = FxHashSet::default();
         for named in &function.delivered_by {
             if let Some(node) = builder.resolve(named, &context) {
-                if delivered_by.contains(&node) {
+                if is_repeat(&delivered_by, &mut seen, node) {
                     builder.diagnostics.push(Diagnostic::error(
                         named.location,
                         format!("`{}` is listed twice in {context}", named.text),
@@ -277,10 +278,11 @@ fn resolve_requirement(
     members: &mut Vec<NodeId>,
 ) -> bool {
     let start = members.len();
+    let mut seen = FxHashSet::default();
     let mut complete = true;
     for named in &requirement.members {
         match builder.resolve(named, context) {
-            Some(node) if members[start..].contains(&node) => {
+            Some(node) if is_repeat(&members[start..], &mut seen, node) => {
                 builder.diagnostics.push(
                     Diagnostic::error(
                         named.location,
@@ -298,4 +300,17 @@ fn resolve_requirement(
         members.truncate(start);
     }
     complete
+}
+
+/// Whether `node` is among `earlier`, the nodes of a list so far, each of which was checked here
+/// with the same `seen`: short lists (the usual one to three nodes) are scanned, long ones are
+/// hashed, so that a list of n nodes is checked in O(n) rather than O(n²).
+fn is_repeat(earlier: &[NodeId], seen: &mut FxHashSet<NodeId>, node: NodeId) -> bool {
+    if earlier.len() < 16 {
+        return earlier.contains(&node);
+    }
+    if seen.is_empty() {
+        seen.extend(earlier.iter().copied());
+    }
+    !seen.insert(node)
 }

@@ -400,3 +400,89 @@ fn nested_anchors_are_shared_not_copied() {
     text.push_str(&format!("  - {anchors}*a4{}\n", "]".repeat(30)));
     insta::assert_snapshot!(check(&text), @"m.yaml:4:3: error: `description` must be a single value, found a list");
 }
+
+/// Found with the fuzz target's limits (a 60 kB input ran past libFuzzer's 10 s timeout): the "did
+/// you mean" search computed a full edit distance, quadratic in the length of the ids, so one
+/// unknown 20 000-character id against one such component took seconds. It now computes only the
+/// band of distances up to 3.
+#[test]
+fn a_long_unknown_id_is_checked_against_long_ids_quickly() {
+    let (long_x, long_y) = ("x".repeat(20_000), "y".repeat(20_000));
+    let near = format!("{}z", &long_x[1..]);
+    let text = format!(
+        "version: 1\nname: t\ncomponents:\n  ? {long_x}\n  : {{}}\n  b: {{ depends_on: [{long_y}, {near}] }}\n"
+    );
+    let out = check(&text)
+        .replace(&long_x, "x{20000}")
+        .replace(&long_x[1..], "x{19999}")
+        .replace(&long_y, "y{20000}");
+    insta::assert_snapshot!(out, @"
+    m.yaml:6:21: error: unknown id `y{20000}` in `depends_on` of component `b`
+    m.yaml:6:20023: error: unknown id `x{19999}z` in `depends_on` of component `b`
+      help: did you mean `x{20000}`?
+    ");
+}
+
+/// Found by review along with the one above: suggestions were rationed by an estimate of the
+/// number of ids that left out zones and services, so a provider with thousands of services and
+/// thousands of misspelt references took time quadratic in the file. They are now rationed by the
+/// work their search takes: the first 20 misses always get one, later ones while the work lasts.
+#[test]
+fn suggestions_are_rationed_by_the_work_they_take() {
+    let services: Vec<String> = (0..5000).map(|i| format!("s{i:05}")).collect();
+    let misses: Vec<String> = (0..5000).map(|i| format!("p/global/m{i:05}")).collect();
+    let text = format!(
+        "version: 1\nname: t\nproviders:\n  p: {{ global: [{}] }}\ncomponents:\n  b: {{ depends_on: [{}] }}\n",
+        services.join(", "),
+        misses.join(", ")
+    );
+    let error = load("m.yaml", text.as_bytes()).expect_err("every reference is unknown");
+    let suggested = |d: &&crate::Diagnostic| d.help.as_ref().is_some_and(|h| h.starts_with("did"));
+    let n_suggested = error.diagnostics.iter().filter(suggested).count();
+    let last = error.diagnostics.iter().rfind(suggested).map(|d| d.render("m.yaml"));
+    let summary = format!(
+        "{} diagnostics, {n_suggested} with a suggestion, the last:\n{}",
+        error.diagnostics.len(),
+        last.unwrap_or_default()
+    );
+    insta::assert_snapshot!(summary, @"
+    1001 diagnostics, 62 with a suggestion, the last:
+    m.yaml:6:1058: error: unknown id `p/global/m00061` in `depends_on` of component `b`
+      help: did you mean `p/global/s00061`?
+    ");
+}
+
+proptest::proptest! {
+    /// The banded edit distance agrees with the full one wherever it answers.
+    #[test]
+    fn banded_edit_distance_agrees_with_the_full_one(
+        a in "[ab/é]{0,9}",
+        b in "[ab/é]{0,9}",
+        max in 0usize..5,
+    ) {
+        let full = strsim::levenshtein(&a, &b);
+        let expected = (full <= max).then_some(full);
+        proptest::prop_assert_eq!(crate::suggest::levenshtein_within(&a, &b, max), expected);
+    }
+}
+
+/// Found by review while fuzzing: repeats in a group or a `delivered_by` list were found by
+/// scanning the list so far, quadratic in its length (a 2 MB model with one 80 000-member group
+/// took 6 s). Long lists are now checked through a hash set; repeats are still reported.
+#[test]
+fn repeats_in_long_lists_are_found() {
+    let names: Vec<String> = (0..40).map(|i| format!("z{i}")).collect();
+    let mut text = String::from("version: 1\nname: t\ncomponents:\n");
+    for name in &names {
+        text.push_str(&format!("  {name}: {{}}\n"));
+    }
+    let list = names.join(", ");
+    text.push_str(&format!("  a: {{ depends_on: [{{ any: [{list}, z5] }}] }}\n"));
+    text.push_str(&format!("functions:\n  f: {{ delivered_by: [{list}, z7, z39] }}\n"));
+    insta::assert_snapshot!(check(&text), @"
+    m.yaml:44:219: error: `z5` appears twice in one group of `depends_on` of component `a`
+      help: each member of an `any` or `atleast` group must be distinct
+    m.yaml:46:213: error: `z7` is listed twice in `delivered_by` of function `f`
+    m.yaml:46:217: error: `z39` is listed twice in `delivered_by` of function `f`
+    ");
+}
