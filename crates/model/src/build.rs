@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::fmt::Display;
 
 use crate::cycles::find_cycles;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::model::{
     DependencyData, DependencyKind, Function, Model, NodeData, NodeId, NodeKind, Origin,
 };
@@ -17,7 +17,7 @@ struct Builder<'d> {
     nodes: Vec<NodeData>,
     parents: Vec<Option<NodeId>>,
     index: FxHashMap<Box<str>, NodeId>,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: &'d mut Diagnostics,
     suggester: Suggester,
 }
 
@@ -82,7 +82,7 @@ impl Builder<'_> {
 /// Builds the model from raw structs, pushing every problem to `diagnostics`. Returns `None` when
 /// any error was found (in this step or before). Linear in the size of the model, apart from
 /// "did you mean" suggestions, which are rationed.
-pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
+pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Diagnostics) -> Option<Model> {
     let n_estimate = raw.components.len() + raw.providers.len() * 8;
     let mut builder = Builder {
         nodes: Vec::with_capacity(n_estimate),
@@ -176,7 +176,7 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Vec<Diagnostic>) -> Opt
         });
     }
 
-    if builder.diagnostics.iter().any(|d| d.severity == crate::Severity::Error) {
+    if builder.diagnostics.has_error() {
         return None;
     }
     let mut model = Model {

@@ -44,7 +44,7 @@ impl Diagnostic {
         Self {
             severity: Severity::Error,
             location: Some(location),
-            message: message.into(),
+            message: shortened(message.into()),
             help: None,
         }
     }
@@ -53,7 +53,7 @@ impl Diagnostic {
         Self {
             severity: Severity::Warning,
             location: Some(location),
-            message: message.into(),
+            message: shortened(message.into()),
             help: None,
         }
     }
@@ -101,6 +101,65 @@ impl ModelError {
     /// The diagnostics that make the model invalid.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Messages longer than this many characters (which only absurdly long names produce) are cut.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shortened(mut message: String) -> String {
+    if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
+}
+
+/// At most this many problems are collected while reading one file; the rest are only counted,
+/// so that a file with millions of errors costs no more memory than a valid one.
+pub(crate) const MAX_COLLECTED: usize = 10_000;
+
+/// The problems found so far in one file: the first [`MAX_COLLECTED`] kept, the rest counted.
+#[derive(Debug, Default)]
+pub(crate) struct Diagnostics {
+    items: Vec<Diagnostic>,
+    n_dropped: usize,
+    has_error: bool,
+}
+
+impl Diagnostics {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.has_error |= diagnostic.severity == Severity::Error;
+        if self.items.len() < MAX_COLLECTED {
+            self.items.push(diagnostic);
+        } else {
+            self.n_dropped += 1;
+        }
+    }
+
+    pub(crate) fn has_error(&self) -> bool {
+        self.has_error
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.n_dropped == 0
+    }
+
+    /// The kept diagnostics in file order, at most `limit` of them, followed by one that counts
+    /// the rest when there are more.
+    pub(crate) fn into_sorted(mut self, limit: usize) -> Vec<Diagnostic> {
+        sort_diagnostics(&mut self.items);
+        let n_more = self.items.len().saturating_sub(limit) + self.n_dropped;
+        self.items.truncate(limit);
+        if n_more > 0 {
+            self.items.push(Diagnostic {
+                severity: Severity::Error,
+                location: None,
+                message: format!("{n_more} more problems are not shown"),
+                help: Some("fix the ones above first; is this the right file?".to_owned()),
+            });
+        }
+        self.items
     }
 }
 

@@ -29,6 +29,16 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 /// the input.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
     let fail = |diagnostics| ModelError { file: file.to_owned(), diagnostics };
+    if u32::try_from(bytes.len()).is_err() {
+        let message =
+            format!("the file is {} bytes long, more than a model may be (4 GiB)", bytes.len());
+        return Err(fail(vec![Diagnostic {
+            severity: Severity::Error,
+            location: None,
+            message,
+            help: None,
+        }]));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => return Err(fail(vec![not_utf8(bytes, error.valid_up_to())])),
@@ -44,28 +54,12 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
                 help: Some("a model starts with `version: 1` and `name: …`".to_owned()),
             });
         }
-        return Err(fail(diagnostics));
+        return Err(fail(diagnostics.into_sorted(MAX_DIAGNOSTICS)));
     };
     let raw = raw::read(root.root(), &mut diagnostics);
     let model = build::build(raw, &mut diagnostics);
     drop(root);
-    match model {
-        Some(model) => Ok(model),
-        None => {
-            diagnostic::sort_diagnostics(&mut diagnostics);
-            if diagnostics.len() > MAX_DIAGNOSTICS {
-                let n_more = diagnostics.len() - MAX_DIAGNOSTICS;
-                diagnostics.truncate(MAX_DIAGNOSTICS);
-                diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    location: None,
-                    message: format!("{n_more} more problems are not shown"),
-                    help: Some("fix the ones above first; is this the right file?".to_owned()),
-                });
-            }
-            Err(fail(diagnostics))
-        }
-    }
+    model.ok_or_else(|| fail(diagnostics.into_sorted(MAX_DIAGNOSTICS)))
 }
 
 fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Diagnostic {

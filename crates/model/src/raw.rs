@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Display};
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::duration::{DURATION_HELP, Hours, parse_duration};
 use crate::model::{Availability, DependencyKind};
 use crate::suggest::closest;
@@ -91,7 +91,7 @@ const AVAILABILITY_HELP: &str = "write a fraction in (0, 1] such as `0.9995`, a 
      or `{ mtbf: 2000h, mttr: 30m }`";
 
 /// Reads the tree into raw structs, pushing every problem found to `diagnostics`.
-pub(crate) fn read<'a>(root: Node<'a>, diagnostics: &mut Vec<Diagnostic>) -> RawModel<'a> {
+pub(crate) fn read<'a>(root: Node<'a>, diagnostics: &mut Diagnostics) -> RawModel<'a> {
     let mut reader = Reader { diagnostics };
     reader.model(root)
 }
@@ -107,7 +107,7 @@ impl Display for Context<'_> {
 }
 
 struct Reader<'d> {
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: &'d mut Diagnostics,
 }
 
 fn is_valid_name(name: &str) -> bool {
@@ -125,9 +125,8 @@ fn plain_list(items: &[&str]) -> String {
 }
 
 impl<'a> Reader<'_> {
-    fn error(&mut self, location: Location, message: impl Into<String>) -> &mut Diagnostic {
+    fn error(&mut self, location: Location, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::error(location, message));
-        self.diagnostics.last_mut().expect("a diagnostic was just pushed")
     }
 
     fn help(&mut self, location: Location, message: impl Into<String>, help: impl Into<String>) {
@@ -625,7 +624,7 @@ impl<'a> Reader<'_> {
                 },
                 "users" => {
                     if let Some(users) = self.number(value, "`users`") {
-                        if users >= 0.0 && users.fract() == 0.0 && users <= u64::MAX as f64 {
+                        if users >= 0.0 && users.fract() == 0.0 && users < u64::MAX as f64 {
                             function.users = users as u64;
                         } else {
                             self.help(

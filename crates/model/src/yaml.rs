@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 
 /// Deeper nesting than this is refused; a valid model needs about eight levels.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// Anchors and aliases may copy at most this many nodes, or as many as the file writes out.
+/// Aliases may stand for at most this many nodes in all (each alias counting the nodes it
+/// expands to), or as many as the file writes out, so that reading the tree stays linear.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// At most this many nodes are read (a million-component model has about 21 million); the arena
@@ -242,7 +243,7 @@ struct Builder {
     n_nodes: usize,
     /// Nodes copied by aliases.
     n_copied: usize,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
 }
 
 impl Builder {
@@ -461,7 +462,7 @@ impl Builder {
 
 /// Parses one YAML document into a located tree. Returns the tree (if the YAML is well formed)
 /// and the problems found; a malformed document yields no tree. Linear in the size of the text.
-pub(crate) fn parse(text: &str) -> (Option<Tree>, Vec<Diagnostic>) {
+pub(crate) fn parse(text: &str) -> (Option<Tree>, Diagnostics) {
     let mut builder = Builder {
         tree: Tree { texts: String::with_capacity(text.len() / 2), ..Tree::default() },
         stack: Vec::new(),
@@ -469,7 +470,7 @@ pub(crate) fn parse(text: &str) -> (Option<Tree>, Vec<Diagnostic>) {
         anchors: HashMap::new(),
         n_nodes: 0,
         n_copied: 0,
-        diagnostics: Vec::new(),
+        diagnostics: Diagnostics::default(),
     };
     let mut parser = Parser::new_from_str(text);
     let mut n_documents = 0;
