@@ -1,7 +1,9 @@
 //! Analyses over a validated resilience model, returned as plain structs for `report`, `cli` and
-//! `server` to present: what-if blast radius, and exact risk (minimal cut sets, unavailability
-//! and importance) through the fault tree the model lowers to.
+//! `server` to present: what-if blast radius, exact risk (minimal cut sets, unavailability
+//! and importance) through the fault tree the model lowers to, and fault-tree analysis of
+//! Open-PSA MEF models.
 
+mod fta;
 mod lower;
 mod risk;
 mod what_if;
@@ -9,7 +11,8 @@ mod what_if;
 #[cfg(test)]
 mod tests;
 
-pub use blastradius_engine::EngineError;
+pub use blastradius_engine::{EngineError, MefError};
+pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};
 pub use risk::{
     AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,

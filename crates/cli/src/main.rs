@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use blastradius_analysis::{WhatIfIndex, what_if};
+use blastradius_analysis::{
+    FtaError, FtaOptions, MefError, WhatIfIndex, fault_tree_analysis, what_if,
+};
 use blastradius_model::{Model, ModelError};
 use blastradius_report::{Options, graph_dot, graph_mermaid};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -132,6 +134,30 @@ Example: blastradius importance examples/fintech-single-region.yaml --function c
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Analyse Open-PSA MEF fault trees: each top event's exact probability and its number of
+    /// minimal cut sets, by order.
+    #[command(
+        after_help = "The files together make one model (definitions may refer across files); every gate no other\n\
+gate refers to is a top event. The probability is exact whatever the limits on cut sets. Cut sets\n\
+are counted from the decision diagram, never listed, unless --cutoff is given.\n\
+JSON: {max_order, cutoff, top_events: [{name, probability, cut_sets: {count, by_order}}]};\n\
+by_order[i] counts the sets of i + 1 basic events. An invalid model exits 1 with the error located.\n\n\
+Example: blastradius fta crates/engine/test_data/aralia/chinese.xml --max-order 4\n\
+         blastradius fta tree.xml basic-events.xml --cutoff 1e-8 --format json"
+    )]
+    Fta {
+        /// The MEF XML files of the model.
+        #[arg(required = true, value_name = "FILE.xml")]
+        files: Vec<PathBuf>,
+        /// Only cut sets of at most K basic events (default: all).
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+        max_order: Option<u32>,
+        /// Only cut sets whose probability is at least P (default: all).
+        #[arg(long, value_name = "P", value_parser = parse_cutoff)]
+        cutoff: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Run the bundled example: validate a fintech's model and fail AWS us-east-1 under it.
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -159,6 +185,8 @@ enum GraphFormat {
 enum Failure {
     /// The model file is invalid: exit 1 after printing its diagnostics.
     Invalid(ModelError),
+    /// The MEF files are invalid: exit 1 after printing the located error.
+    InvalidMef(MefError),
     /// Anything the user must fix in the command line or the file system: exit 2.
     Usage(anyhow::Error),
 }
@@ -178,6 +206,7 @@ fn main() -> ExitCode {
         | Command::Cutsets { format, .. }
         | Command::Availability { format, .. }
         | Command::Importance { format, .. }
+        | Command::Fta { format, .. }
         | Command::Demo { format } => *format,
         Command::Graph { .. } => Format::Human,
     };
@@ -188,6 +217,14 @@ fn main() -> ExitCode {
                 print(&blastradius_report::model_error_json(&error));
             } else {
                 eprint(&blastradius_report::model_error_human(&error, options));
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::InvalidMef(error)) => {
+            if format == Format::Json {
+                print(&blastradius_report::mef_error_json(&error));
+            } else {
+                eprint(&blastradius_report::mef_error_human(&error, options));
             }
             ExitCode::from(1)
         }
@@ -263,6 +300,21 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
                 Format::Json => {
                     blastradius_report::importance_json(&model, &results, function.is_some())
                 }
+            });
+        }
+        Command::Fta { files, max_order, cutoff, format } => {
+            let mut texts = Vec::with_capacity(files.len());
+            for path in &files {
+                texts.push((path.display().to_string(), read_text(path, "MEF file")?));
+            }
+            let fta_options = FtaOptions { max_order, cutoff: cutoff.unwrap_or(0.0) };
+            let results = fault_tree_analysis(&texts, &fta_options).map_err(|e| match e {
+                FtaError::Invalid(error) => Failure::InvalidMef(error),
+                too_large @ FtaError::TooLarge { .. } => Failure::Usage(too_large.into()),
+            })?;
+            print(&match format {
+                Format::Human => blastradius_report::fta_human(&results, &fta_options, options),
+                Format::Json => blastradius_report::fta_json(&results, &fta_options),
             });
         }
         Command::Demo { format } => {
@@ -348,23 +400,43 @@ fn suggestion(model: &Model, wrong: &str) -> String {
 /// Reads and validates a model file; returns the name to show for it and the model.
 fn load(path: &Path) -> Result<(String, Model), Failure> {
     let file = path.display().to_string();
-    let metadata =
-        std::fs::metadata(path).with_context(|| format!("cannot read model file {file}"))?;
-    if metadata.is_dir() {
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "{file} is a directory; give the model's YAML file"
-        )));
-    }
-    if metadata.len() > MAX_MODEL_BYTES {
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "{file} is {} MiB, over the {} MiB limit for a model file",
-            metadata.len() / (1024 * 1024),
-            MAX_MODEL_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read model file {file}"))?;
+    let bytes = read_bytes(path, "model file", "give the model's YAML file")?;
     let model = blastradius_model::load(&file, &bytes).map_err(Failure::Invalid)?;
     Ok((file, model))
+}
+
+/// Reads a file of at most [`MAX_MODEL_BYTES`]; `what` names it in errors, `hint` says what to
+/// give instead of a directory.
+fn read_bytes(path: &Path, what: &str, hint: &str) -> anyhow::Result<Vec<u8>> {
+    let file = path.display().to_string();
+    let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {what} {file}"))?;
+    if metadata.is_dir() {
+        bail!("{file} is a directory; {hint}");
+    }
+    if metadata.len() > MAX_MODEL_BYTES {
+        bail!(
+            "{file} is {} MiB, over the {} MiB limit for a {what}",
+            metadata.len() / (1024 * 1024),
+            MAX_MODEL_BYTES / (1024 * 1024)
+        );
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {what} {file}"))
+}
+
+/// Reads a text file of at most [`MAX_MODEL_BYTES`], which must be UTF-8.
+fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
+    let bytes = read_bytes(path, what, "give the model's XML files")?;
+    String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not UTF-8 text: {e}", path.display()))
+}
+
+/// Parses a `--cutoff` probability: a number from 0 to 1.
+fn parse_cutoff(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        Ok(_) => Err("a cut-off is a probability, from 0 to 1".to_owned()),
+        Err(_) => Err("expected a number from 0 to 1, such as 1e-8".to_owned()),
+    }
 }
 
 fn color_wanted() -> bool {

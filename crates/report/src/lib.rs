@@ -1,14 +1,16 @@
-//! Presentation of blastradius results (what-if, minimal cut sets, availability, importance):
-//! human text (optionally coloured), JSON for machines, and dependency graphs as DOT or
-//! Mermaid. Pure functions from values to strings.
+//! Presentation of blastradius results (what-if, minimal cut sets, availability, importance,
+//! fault-tree analysis of MEF models): human text (optionally coloured), JSON for machines, and
+//! dependency graphs as DOT or Mermaid. Pure functions from values to strings.
 
 mod diagnostics;
+mod fta;
 mod graph;
 mod risk;
 mod style;
 mod what_if;
 
 pub use diagnostics::{model_error_human, model_error_json, validation_human, validation_json};
+pub use fta::{fta_human, fta_json, mef_error_human, mef_error_json};
 pub use graph::{graph_dot, graph_mermaid};
 pub use risk::{
     FunctionCutSets, availability_human, availability_json, cut_sets_human, cut_sets_json,

@@ -231,7 +231,8 @@ fn graphviz_accepts_the_dot_output() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("dot starts");
-        std::io::Write::write_all(&mut dot.stdin.take().expect("piped"), &graph.stdout).expect("dot reads");
+        std::io::Write::write_all(&mut dot.stdin.take().expect("piped"), &graph.stdout)
+            .expect("dot reads");
         let result = dot.wait_with_output().expect("dot finishes");
         assert!(result.status.success(), "{example}: {}", String::from_utf8_lossy(&result.stderr));
         assert!(result.stderr.is_empty(), "{example}: {}", String::from_utf8_lossy(&result.stderr));

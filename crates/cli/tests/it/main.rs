@@ -2,4 +2,5 @@
 //! snapshotted.
 
 mod cli;
+mod fta;
 mod risk;
