@@ -190,17 +190,26 @@ pub fn importance(model: &Model, function: usize) -> Result<FunctionImportance, 
         })
         .collect();
     events.sort_by(|a, b| {
-        nan_last(b.fussell_vesely)
-            .total_cmp(&nan_last(a.fussell_vesely))
-            .then_with(|| nan_last(b.birnbaum).total_cmp(&nan_last(a.birnbaum)))
+        sort_key(b.fussell_vesely)
+            .total_cmp(&sort_key(a.fussell_vesely))
+            .then_with(|| sort_key(b.birnbaum).total_cmp(&sort_key(a.birnbaum)))
             .then_with(|| model.id(a.node).cmp(model.id(b.node)))
     });
     Ok(FunctionImportance { function, unavailability, events, without_never_failing })
 }
 
-/// NaN as −∞, so that undefined measures sort after every defined one in a descending sort.
-fn nan_last(value: f64) -> f64 {
-    if value.is_nan() { f64::NEG_INFINITY } else { value }
+/// A measure rounded to 12 significant digits, so that values equal but for rounding in the last
+/// bits (which depend on the engine's variable order) tie and fall back to the id; NaN becomes −∞,
+/// so that undefined measures sort after every defined one in a descending sort.
+fn sort_key(value: f64) -> f64 {
+    if value.is_nan() {
+        return f64::NEG_INFINITY;
+    }
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(11 - value.abs().log10().floor() as i32);
+    (value * scale).round() / scale
 }
 
 fn sort_by_id(model: &Model, nodes: &mut [NodeId]) {

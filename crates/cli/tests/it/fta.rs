@@ -1,46 +1,7 @@
 //! The `fta` command on small Open-PSA MEF models (two Aralia trees and a model split over two
 //! files), human and JSON, with order limits and cut-offs, plus invalid models and usage errors.
 
-use std::path::Path;
-use std::process::Command;
-
-/// Runs `blastradius` with `args` from the workspace root and renders exit code, stdout and
-/// stderr as one text.
-fn run(args: &[&str]) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let output = Command::new(env!("CARGO_BIN_EXE_blastradius"))
-        .args(args)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().map_or("signal".to_owned(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// `text` with every JSON `"probability": x` rounded to ten significant digits, so that the
-/// snapshots do not depend on the rounding of the last bits (which the engine's variable order
-/// decides).
-fn rounded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let key = "\"probability\": ";
-        match line.find(key) {
-            Some(at) => {
-                let start = at + key.len();
-                let end = line[start..].find([',', '\n']).map_or(line.len(), |e| start + e);
-                let value: f64 = line[start..end].parse().expect("a JSON number");
-                out.push_str(&format!("{}{value:.9e}{}", &line[..start], &line[end..]));
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
-}
+use crate::{rounded, run};
 
 const DATA: &str = "crates/cli/tests/it/data";
 

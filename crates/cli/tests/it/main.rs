@@ -4,3 +4,46 @@
 mod cli;
 mod fta;
 mod risk;
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `blastradius` with `args` from the workspace root and renders exit code, stdout and
+/// stderr as one text.
+pub(crate) fn run(args: &[&str]) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(env!("CARGO_BIN_EXE_blastradius"))
+        .args(args)
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().map_or("signal".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `text` with every fractional JSON number (`"key": 0.00271…`) rounded to ten significant
+/// digits, so that snapshots do not depend on the last bits of a sum, whose order the engine's
+/// variable order decides.
+pub(crate) fn rounded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let number = line.find("\": ").map(|at| at + 3).and_then(|start| {
+            let end = line[start..].find([',', '\n']).map_or(line.len(), |e| start + e);
+            let literal = &line[start..end];
+            let is_fractional = literal.contains(['.', 'e', 'E']);
+            literal.parse::<f64>().ok().filter(|_| is_fractional).map(|value| (start, end, value))
+        });
+        match number {
+            Some((start, end, value)) => {
+                out.push_str(&format!("{}{value:.9e}{}", &line[..start], &line[end..]))
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}

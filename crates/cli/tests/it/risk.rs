@@ -2,25 +2,8 @@
 //! the foundation's acme-pay model, human and JSON, plus their usage errors.
 
 use std::path::Path;
-use std::process::Command;
 
-/// Runs `blastradius` with `args` from the workspace root and renders exit code, stdout and
-/// stderr as one text.
-fn run(args: &[&str]) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let output = Command::new(env!("CARGO_BIN_EXE_blastradius"))
-        .args(args)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().map_or("signal".to_owned(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use crate::{rounded, run};
 
 /// The model files snapshotted, relative to the workspace root, with a short name for each.
 fn models() -> Vec<(String, String)> {
@@ -46,7 +29,7 @@ fn snapshot_everywhere(command: &str, extra: &[&str]) {
         args.extend_from_slice(extra);
         let human = run(&args);
         args.extend_from_slice(&["--format", "json"]);
-        let json = run(&args);
+        let json = rounded(&run(&args));
         insta::assert_snapshot!(format!("{command}_{name}"), format!("{human}\n{json}"));
     }
 }
