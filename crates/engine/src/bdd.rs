@@ -29,9 +29,16 @@ pub(crate) const TRUE: u32 = 1;
 pub(crate) struct Manager {
     table: NodeTable,
     cache: ComputedCache,
+    /// The task and value stacks of `ite`, kept between calls to save allocations.
+    stacks: (Vec<Task>, Vec<u32>),
+    /// The node budget, for the error when the step budget runs out.
+    node_limit: usize,
+    /// How many if-then-else steps (cache misses) may still run.
+    steps_left: u64,
 }
 
 /// A step of the iterative if-then-else.
+#[derive(Debug)]
 enum Task {
     /// Compute ite(f, g, h) and push the result on the value stack.
     Ite(u32, u32, u32),
@@ -41,8 +48,23 @@ enum Task {
 
 impl Manager {
     /// A manager that may create at most `node_limit` non-terminal nodes.
+    #[cfg(test)]
     pub(crate) fn new(node_limit: usize) -> Self {
-        Manager { table: NodeTable::new(node_limit), cache: ComputedCache::new() }
+        Manager::with_step_limit(node_limit, u64::MAX)
+    }
+
+    /// A manager that may create at most `node_limit` non-terminal nodes and run at most
+    /// `step_limit` if-then-else steps that miss the cache; running out of either is
+    /// [`EngineError::NodeLimitExceeded`] with `node_limit`. The step limit bounds the time of
+    /// an attempt that recomputes much and creates little.
+    pub(crate) fn with_step_limit(node_limit: usize, step_limit: u64) -> Self {
+        Manager {
+            table: NodeTable::new(node_limit),
+            cache: ComputedCache::new(),
+            stacks: (Vec::new(), Vec::new()),
+            node_limit,
+            steps_left: step_limit,
+        }
     }
 
     /// The BDD of the variable at `level` of the order.
@@ -68,8 +90,10 @@ impl Manager {
     /// If f then g else h. At most proportional to the product of the three sizes; usually far
     /// less thanks to the cache.
     pub(crate) fn ite(&mut self, f: u32, g: u32, h: u32) -> Result<u32, EngineError> {
-        let mut tasks = vec![Task::Ite(f, g, h)];
-        let mut values = Vec::new();
+        let (mut tasks, mut values) = std::mem::take(&mut self.stacks);
+        tasks.clear();
+        values.clear();
+        tasks.push(Task::Ite(f, g, h));
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Ite(f, g, h) => {
@@ -84,6 +108,10 @@ impl Manager {
                         values.push(result);
                         continue;
                     }
+                    if self.steps_left == 0 {
+                        return Err(EngineError::NodeLimitExceeded { limit: self.node_limit });
+                    }
+                    self.steps_left -= 1;
                     let level =
                         self.table.level(f).min(self.table.level(g)).min(self.table.level(h));
                     let (f1, f0) = self.cofactors(f, level);
@@ -103,13 +131,20 @@ impl Manager {
             }
         }
         assert_eq!(values.len(), 1, "ite leaves exactly one result");
-        Ok(values[0])
+        let result = values[0];
+        self.stacks = (tasks, values);
+        Ok(result)
     }
 
     /// Copies the BDD rooted at `root` into a compact array, children before parents, nodes by
     /// decreasing level; returns the array and the root's index in it.
     pub(crate) fn freeze(&self, root: u32) -> (Vec<Node>, u32) {
         self.table.freeze(root)
+    }
+
+    /// The level of `f`'s top variable; [`crate::table::TERMINAL_LEVEL`] for a terminal.
+    pub(crate) fn level(&self, f: u32) -> u32 {
+        self.table.level(f)
     }
 
     /// The cofactors of `f` with respect to the variable at `level`, which is not below `f`'s

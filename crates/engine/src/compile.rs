@@ -3,7 +3,7 @@
 
 use crate::EngineError;
 use crate::bdd::{self, Manager};
-use crate::formula::{Formula, Gate, Operand, Probability, VarId};
+use crate::formula::{Formula, Gate, GateSort, Operand, Probability, VarId};
 use crate::table::Node;
 
 /// The node budget of [`BddOptions::default`]: about 16.8 million nodes, roughly 600 MiB.
@@ -21,17 +21,25 @@ pub struct BddOptions {
 }
 
 impl Default for BddOptions {
-    /// [`DEFAULT_NODE_LIMIT`] and the depth-first order.
+    /// [`DEFAULT_NODE_LIMIT`] and the heuristic order.
     fn default() -> Self {
-        BddOptions { node_limit: DEFAULT_NODE_LIMIT, order: VariableOrder::DepthFirst }
+        BddOptions { node_limit: DEFAULT_NODE_LIMIT, order: VariableOrder::Heuristic }
     }
 }
 
 /// The static variable order of a BDD: the first variable is tested at the root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum VariableOrder {
-    /// [`Formula::depth_first_order`]: variables as a depth-first walk from the top meets them.
+    /// A portfolio of static orders: "gates first" walks (a gate's subgates before its own
+    /// variables; subgates smallest first, or largest first) and the depth-first order,
+    /// tried in turn under a node budget that grows eightfold each round until one fits. From
+    /// the third round on, the candidates that built the most gates in the previous round go
+    /// first. The first that fits is used, so the time is within a small factor of the best
+    /// candidate's.
+    /// Deterministic: the same formula always gets the same order.
     #[default]
+    Heuristic,
+    /// [`Formula::depth_first_order`]: variables as a depth-first walk from the top meets them.
     DepthFirst,
     /// The given order, which must name every variable of the formula exactly once.
     Custom(Vec<VarId>),
@@ -55,13 +63,64 @@ impl Bdd {
     /// exponential in the number of variables. The node budget bounds the memory (nodes, unique
     /// table; the operation cache is capped at 64 MiB); time has no separate budget yet.
     /// Nested AND gates used only by an AND (likewise OR) are merged into their parent first,
-    /// and each gate's operands are combined from the last to the first, so a chain of n gates
-    /// costs time linear in n under the depth-first order.
+    /// and each gate's operands are combined deepest first (by the level of their top
+    /// variable), so a chain of n gates costs time linear in n under the depth-first order.
+    /// With [`VariableOrder::Heuristic`] (the default) several orders are tried under a growing
+    /// budget (see there); the node budget still bounds every attempt.
     pub fn build(formula: &Formula, options: &BddOptions) -> Result<Bdd, EngineError> {
-        let order = variable_order(formula, &options.order)?;
+        let VariableOrder::Heuristic = options.order else {
+            let order = variable_order(formula, &options.order)?;
+            return Bdd::build_in_order(formula, order, options.node_limit);
+        };
+        // Each candidate with how many gates it built before running out of budget; each
+        // round from the third on tries the ones that got furthest first.
+        let mut candidates: Vec<(usize, Vec<VarId>)> =
+            heuristic_orders(formula).into_iter().map(|order| (0, order)).collect();
+        let node_limit = options.node_limit;
+        let mut budget = FIRST_BUDGET.min(node_limit);
+        loop {
+            // The first round's budget is too small to tell the candidates apart.
+            if budget > FIRST_BUDGET.saturating_mul(GROWTH) {
+                candidates.sort_by_key(|&(progress, _)| std::cmp::Reverse(progress));
+            }
+            // Before the last round, an attempt may also run out of if-then-else steps, so
+            // that one which recomputes much and creates little cannot take long.
+            let steps =
+                if budget >= node_limit { u64::MAX } else { STEPS_PER_NODE * budget as u64 };
+            for (progress, order) in &mut candidates {
+                match Bdd::attempt(formula, order.clone(), budget, steps, progress) {
+                    Err(EngineError::NodeLimitExceeded { .. }) => {}
+                    result => return result,
+                }
+            }
+            if budget >= node_limit {
+                return Err(EngineError::NodeLimitExceeded { limit: node_limit });
+            }
+            budget = budget.saturating_mul(GROWTH).min(node_limit);
+        }
+    }
+
+    /// Builds the BDD of `formula` under `order`, a permutation of its variables.
+    fn build_in_order(
+        formula: &Formula,
+        order: Vec<VarId>,
+        node_limit: usize,
+    ) -> Result<Bdd, EngineError> {
+        Bdd::attempt(formula, order, node_limit, u64::MAX, &mut 0)
+    }
+
+    /// Like [`Bdd::build_in_order`] with at most `step_limit` if-then-else steps, also setting
+    /// `progress` to the number of gates built (the measure of how far a failed attempt got).
+    fn attempt(
+        formula: &Formula,
+        order: Vec<VarId>,
+        node_limit: usize,
+        step_limit: u64,
+        progress: &mut usize,
+    ) -> Result<Bdd, EngineError> {
         let level_of = levels(&order);
-        let mut manager = Manager::new(options.node_limit);
-        let root = compile(&mut manager, formula, &level_of)?;
+        let mut manager = Manager::with_step_limit(node_limit, step_limit);
+        let root = compile_counting(&mut manager, formula, &level_of, progress)?;
         let (nodes, root) = manager.freeze(root);
         let p_by_level = order.iter().map(|&var| formula.probability(var).get()).collect();
         Ok(Bdd { nodes, root, order, p_by_level })
@@ -129,6 +188,32 @@ impl Bdd {
     }
 }
 
+/// The node budget of the first round of [`VariableOrder::Heuristic`].
+const FIRST_BUDGET: usize = 1 << 16;
+
+/// How much the budget of [`VariableOrder::Heuristic`] grows from one round to the next.
+const GROWTH: usize = 8;
+
+/// The if-then-else steps an attempt of [`VariableOrder::Heuristic`] may take per node of its
+/// budget, except in the last round.
+const STEPS_PER_NODE: u64 = 4;
+
+/// The candidate orders of [`VariableOrder::Heuristic`], most promising first, without
+/// duplicates.
+fn heuristic_orders(formula: &Formula) -> Vec<Vec<VarId>> {
+    let mut candidates: Vec<Vec<VarId>> = Vec::new();
+    for order in [
+        formula.gates_first_order(GateSort::SmallestFirst),
+        formula.depth_first_order(),
+        formula.gates_first_order(GateSort::LargestFirst),
+    ] {
+        if !candidates.contains(&order) {
+            candidates.push(order);
+        }
+    }
+    candidates
+}
+
 /// The order `choice` describes for `formula`, checked to be a permutation of its variables.
 pub(crate) fn variable_order(
     formula: &Formula,
@@ -136,6 +221,7 @@ pub(crate) fn variable_order(
 ) -> Result<Vec<VarId>, EngineError> {
     let order = match choice {
         VariableOrder::DepthFirst => return Ok(formula.depth_first_order()),
+        VariableOrder::Heuristic => return Ok(formula.gates_first_order(GateSort::SmallestFirst)),
         VariableOrder::Custom(order) => order,
     };
     let n_vars = formula.n_vars();
@@ -165,17 +251,30 @@ pub(crate) fn levels(order: &[VarId]) -> Vec<u32> {
 /// Builds the BDD of `formula`'s top event in `manager`, with variable `v` at level
 /// `level_of[v]`. Only gates the top reaches are built, in id order (a topological order), so
 /// no recursion is needed however deep the formula.
+#[cfg(test)]
 pub(crate) fn compile(
     manager: &mut Manager,
     formula: &Formula,
     level_of: &[u32],
 ) -> Result<u32, EngineError> {
+    compile_counting(manager, formula, level_of, &mut 0)
+}
+
+/// [`compile`], counting the gates built in `progress` (also when it fails).
+fn compile_counting(
+    manager: &mut Manager,
+    formula: &Formula,
+    level_of: &[u32],
+    progress: &mut usize,
+) -> Result<u32, EngineError> {
+    *progress = 0;
     let gates = formula.gates();
     let reachable = formula.reachable_gates();
     let absorbed = absorbed_gates(formula, &reachable);
     const NOT_BUILT: u32 = u32::MAX;
     let mut built = vec![NOT_BUILT; gates.len()];
     let mut leaves = Vec::new();
+    let mut operand_bdds = Vec::new();
     for (index, gate) in gates.iter().enumerate() {
         if !reachable[index] || absorbed[index] {
             continue;
@@ -189,8 +288,14 @@ pub(crate) fn compile(
                 let (unit, zero) =
                     if is_and { (bdd::TRUE, bdd::FALSE) } else { (bdd::FALSE, bdd::TRUE) };
                 let mut acc = unit;
+                operand_bdds.clear();
                 for &leaf in leaves.iter().rev() {
-                    let leaf = operand(manager, level_of, &built, leaf)?;
+                    operand_bdds.push(operand(manager, level_of, &built, leaf)?);
+                }
+                // Deepest operands first: each step then adds an operand mostly above the
+                // accumulated result, which keeps intermediate diagrams small.
+                operand_bdds.sort_by_key(|&f| std::cmp::Reverse(manager.level(f)));
+                for &leaf in &operand_bdds {
                     acc = if is_and { manager.and(leaf, acc)? } else { manager.or(leaf, acc)? };
                     if acc == zero {
                         break;
@@ -205,6 +310,7 @@ pub(crate) fn compile(
             }
         };
         built[index] = result;
+        *progress += 1;
     }
     operand(manager, level_of, &built, formula.top())
 }

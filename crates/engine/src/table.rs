@@ -73,8 +73,24 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 #[derive(Debug)]
 pub(crate) struct NodeTable {
     nodes: Vec<Node>,
-    unique: FxHashMap<Node, u32>,
+    /// The unique table: open addressing with linear probing over node indices
+    /// (`NO_NODE` marks a free bucket), at most half full. The length is a power of two.
+    buckets: Vec<u32>,
     limit: usize,
+}
+
+/// A free bucket of the unique table.
+const NO_NODE: u32 = u32::MAX;
+/// The unique table's initial number of buckets.
+const MIN_BUCKETS: usize = 1 << 10;
+
+/// The bucket hash of a node's fields: two multiply-xorshift rounds, deterministic.
+fn node_hash(node: Node) -> u64 {
+    let key =
+        (u64::from(node.hi) << 32 | u64::from(node.lo)) ^ u64::from(node.level).rotate_left(21);
+    let mixed = (key ^ (key >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let mixed = (mixed ^ (mixed >> 32)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    mixed ^ (mixed >> 29)
 }
 
 impl NodeTable {
@@ -83,7 +99,11 @@ impl NodeTable {
         // Indices must fit a u32 and leave u32::MAX free as a sentinel.
         let limit = limit.min(u32::MAX as usize - 3);
         let terminal = |value| Node { level: TERMINAL_LEVEL, hi: value, lo: value };
-        NodeTable { nodes: vec![terminal(0), terminal(1)], unique: FxHashMap::default(), limit }
+        NodeTable {
+            nodes: vec![terminal(0), terminal(1)],
+            buckets: vec![NO_NODE; MIN_BUCKETS],
+            limit,
+        }
     }
 
     /// The node at `index`.
@@ -104,16 +124,43 @@ impl NodeTable {
     /// The index of `node`, adding it if it is new. The caller applies the reduction rule of
     /// its diagram kind first. Amortised constant time.
     pub(crate) fn intern(&mut self, node: Node) -> Result<u32, EngineError> {
-        if let Some(&index) = self.unique.get(&node) {
-            return Ok(index);
+        let mask = self.buckets.len() - 1;
+        let mut bucket = node_hash(node) as usize & mask;
+        loop {
+            let index = self.buckets[bucket];
+            if index == NO_NODE {
+                break;
+            }
+            if self.nodes[index as usize] == node {
+                return Ok(index);
+            }
+            bucket = (bucket + 1) & mask;
         }
         if self.nodes.len() - 2 >= self.limit {
             return Err(EngineError::NodeLimitExceeded { limit: self.limit });
         }
         let index = self.nodes.len() as u32;
         self.nodes.push(node);
-        self.unique.insert(node, index);
+        self.buckets[bucket] = index;
+        if 2 * self.nodes.len() > self.buckets.len() {
+            self.grow();
+        }
         Ok(index)
+    }
+
+    /// Doubles the unique table and reinserts every non-terminal node. Amortised constant
+    /// time per node.
+    fn grow(&mut self) {
+        let size = self.buckets.len() * 2;
+        self.buckets = vec![NO_NODE; size];
+        let mask = size - 1;
+        for (index, &node) in self.nodes.iter().enumerate().skip(2) {
+            let mut bucket = node_hash(node) as usize & mask;
+            while self.buckets[bucket] != NO_NODE {
+                bucket = (bucket + 1) & mask;
+            }
+            self.buckets[bucket] = index as u32;
+        }
     }
 
     /// Copies the nodes reachable from `root` into a compact array: the two terminals first,
@@ -159,6 +206,8 @@ impl NodeTable {
 #[derive(Debug)]
 pub(crate) struct ComputedCache {
     entries: Vec<[u32; 4]>,
+    /// Inserts since the cache last grew.
+    inserts: usize,
 }
 
 const EMPTY_ENTRY: [u32; 4] = [u32::MAX; 4];
@@ -168,7 +217,7 @@ const MAX_ENTRIES: usize = 1 << 22;
 impl ComputedCache {
     /// An empty cache.
     pub(crate) fn new() -> Self {
-        ComputedCache { entries: vec![EMPTY_ENTRY; MIN_ENTRIES] }
+        ComputedCache { entries: vec![EMPTY_ENTRY; MIN_ENTRIES], inserts: 0 }
     }
 
     fn slot(&self, a: u32, b: u32, c: u32) -> usize {
@@ -185,12 +234,17 @@ impl ComputedCache {
         (entry[..3] == [a, b, c]).then_some(entry[3])
     }
 
-    /// Remembers a result, first growing the cache if the arena (`n_nodes`) outgrew it.
-    /// Amortised constant time.
+    /// Remembers a result, first growing the cache if the arena (`n_nodes`) outgrew it or it
+    /// has seen twice as many inserts as it has entries since it last grew (operations whose
+    /// results are mostly existing nodes, like `without`, would otherwise thrash a cache sized
+    /// by the arena). Amortised constant time.
     pub(crate) fn insert(&mut self, a: u32, b: u32, c: u32, result: u32, n_nodes: usize) {
-        if n_nodes > self.entries.len() && self.entries.len() < MAX_ENTRIES {
+        self.inserts += 1;
+        let len = self.entries.len();
+        if (n_nodes > len || self.inserts > 2 * len) && len < MAX_ENTRIES {
+            self.inserts = 0;
             let old = std::mem::replace(&mut self.entries, vec![EMPTY_ENTRY; 0]);
-            let size = n_nodes.next_power_of_two().min(MAX_ENTRIES);
+            let size = n_nodes.next_power_of_two().max(2 * len).min(MAX_ENTRIES);
             self.entries = vec![EMPTY_ENTRY; size];
             for entry in old.into_iter().filter(|e| *e != EMPTY_ENTRY) {
                 let slot = self.slot(entry[0], entry[1], entry[2]);

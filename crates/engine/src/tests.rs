@@ -484,6 +484,20 @@ fn node_budget_is_an_error_not_a_crash() {
     assert_eq!(bdd.cut_sets(&CutSetOptions::default()).unwrap().count(), 10);
 }
 
+#[test]
+fn the_heuristic_order_reports_the_callers_budget() {
+    let formula = pairs(10);
+    for node_limit in [5, 1 << 17] {
+        let options = BddOptions { node_limit, order: VariableOrder::Heuristic };
+        let result = Bdd::build(&formula, &options);
+        if node_limit < 20 {
+            assert_eq!(result.unwrap_err(), EngineError::NodeLimitExceeded { limit: node_limit });
+        } else {
+            assert_eq!(result.unwrap().node_count(), 20);
+        }
+    }
+}
+
 /// The three chains over n variables: OR nested to the right, OR nested to the left, AND.
 fn chains(n: usize) -> [Formula; 3] {
     let chain = |kind: usize| {

@@ -355,6 +355,7 @@ proptest! {
         min_probability in prop_oneof![Just(0.0), 0.0..0.3_f64],
     ) {
         check(&recipe, VariableOrder::DepthFirst, max_order, min_probability)?;
+        check(&recipe, VariableOrder::Heuristic, max_order, min_probability)?;
     }
 
     #[test]
@@ -365,6 +366,7 @@ proptest! {
     ) {
         prop_assert!(recipe.formula().is_coherent());
         check(&recipe, VariableOrder::DepthFirst, max_order, min_probability)?;
+        check(&recipe, VariableOrder::Heuristic, max_order, min_probability)?;
     }
 
     #[test]
