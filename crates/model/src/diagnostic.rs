@@ -115,25 +115,60 @@ fn shortened(mut message: String) -> String {
     message
 }
 
-/// At most this many problems are collected while reading one file; the rest are only counted,
-/// so that a file with millions of errors costs no more memory than a valid one.
+/// At most this many problems are kept while reading one file (the first ones in file order);
+/// the rest are only counted, so that a file with millions of errors costs no more memory than a
+/// valid one.
 pub(crate) const MAX_COLLECTED: usize = 10_000;
 
-/// The problems found so far in one file: the first [`MAX_COLLECTED`] kept, the rest counted.
+/// A kept diagnostic, ordered by location and then by the order in which it was found.
+#[derive(Debug)]
+struct Kept {
+    location: Option<Location>,
+    sequence: usize,
+    diagnostic: Diagnostic,
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        (self.location, self.sequence) == (other.location, other.sequence)
+    }
+}
+
+impl Eq for Kept {}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.location, self.sequence).cmp(&(other.location, other.sequence))
+    }
+}
+
+/// The problems found so far in one file: the [`MAX_COLLECTED`] earliest in file order are kept
+/// (in a max-heap, so the latest kept one can be replaced by an earlier newcomer), the rest
+/// counted.
 #[derive(Debug, Default)]
 pub(crate) struct Diagnostics {
-    items: Vec<Diagnostic>,
-    n_dropped: usize,
+    kept: std::collections::BinaryHeap<Kept>,
+    n_found: usize,
     has_error: bool,
 }
 
 impl Diagnostics {
+    /// Adds a problem; logarithmic in the number kept.
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.has_error |= diagnostic.severity == Severity::Error;
-        if self.items.len() < MAX_COLLECTED {
-            self.items.push(diagnostic);
-        } else {
-            self.n_dropped += 1;
+        let kept = Kept { location: diagnostic.location, sequence: self.n_found, diagnostic };
+        self.n_found += 1;
+        if self.kept.len() < MAX_COLLECTED {
+            self.kept.push(kept);
+        } else if self.kept.peek().is_some_and(|latest| kept < *latest) {
+            self.kept.pop();
+            self.kept.push(kept);
         }
     }
 
@@ -142,29 +177,24 @@ impl Diagnostics {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.n_dropped == 0
+        self.n_found == 0
     }
 
-    /// The kept diagnostics in file order, at most `limit` of them, followed by one that counts
-    /// the rest when there are more.
-    pub(crate) fn into_sorted(mut self, limit: usize) -> Vec<Diagnostic> {
-        sort_diagnostics(&mut self.items);
-        let n_more = self.items.len().saturating_sub(limit) + self.n_dropped;
-        self.items.truncate(limit);
+    /// The first `limit` diagnostics in file order (whole-file problems first, ties in the order
+    /// found), followed by one that counts the rest when there are more.
+    pub(crate) fn into_sorted(self, limit: usize) -> Vec<Diagnostic> {
+        let n_found = self.n_found;
+        let mut items: Vec<Diagnostic> =
+            self.kept.into_sorted_vec().into_iter().take(limit).map(|k| k.diagnostic).collect();
+        let n_more = n_found - items.len();
         if n_more > 0 {
-            self.items.push(Diagnostic {
+            items.push(Diagnostic {
                 severity: Severity::Error,
                 location: None,
                 message: format!("{n_more} more problems are not shown"),
                 help: Some("fix the ones above first; is this the right file?".to_owned()),
             });
         }
-        self.items
+        items
     }
-}
-
-/// Sorts diagnostics into file order (whole-file problems first), keeping the order of
-/// diagnostics found at the same place.
-pub(crate) fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| d.location);
 }
