@@ -4,7 +4,7 @@
 use blastradius_model::{Diagnostic, Model, ModelError, NodeKind, Severity};
 use serde::Serialize;
 
-use crate::style::{DEGRADED, DOWN, Options, UP};
+use crate::style::{DEGRADED, DOWN, Options, UP, plural_suffix};
 
 #[derive(Serialize)]
 struct DiagnosticJson<'a> {
@@ -89,14 +89,10 @@ pub fn model_error_human(error: &ModelError, options: Options) -> String {
         "{}: {} ({n_errors} error{}, {n_warnings} warning{})\n",
         error.file,
         options.paint(DOWN, "invalid"),
-        plural(n_errors),
-        plural(n_warnings)
+        plural_suffix(n_errors),
+        plural_suffix(n_warnings)
     ));
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A model that failed to load, as `{file, valid: false, errors: […], warnings: […]}`.
@@ -133,22 +129,22 @@ pub fn validation_human(file: &str, model: &Model, options: Options) -> String {
         options.paint(UP, "valid"),
         model.name(),
         c.providers,
-        plural(c.providers),
+        plural_suffix(c.providers),
         c.regions,
-        plural(c.regions),
+        plural_suffix(c.regions),
         c.zones,
-        plural(c.zones),
+        plural_suffix(c.zones),
         c.regional_services,
         c.global_services,
-        plural(c.global_services),
+        plural_suffix(c.global_services),
         c.components,
-        plural(c.components),
+        plural_suffix(c.components),
         c.functions,
-        plural(c.functions),
+        plural_suffix(c.functions),
         c.dependencies,
         if c.dependencies == 1 { "y" } else { "ies" },
         model.warnings().len(),
-        plural(model.warnings().len()),
+        plural_suffix(model.warnings().len()),
     ));
     out
 }

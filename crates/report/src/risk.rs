@@ -9,7 +9,7 @@ use blastradius_model::{Model, NodeId};
 use serde::Serialize;
 
 use crate::diagnostics::to_json;
-use crate::style::{DIM, DOWN, HEADING, Options, UP};
+use crate::style::{DIM, DOWN, HEADING, Options, UP, plural_suffix};
 
 /// The minimal cut sets of one function: its index in `Model::functions` and the sets (each
 /// sorted by id, sorted by size then lexically).
@@ -19,7 +19,7 @@ pub type FunctionCutSets = (usize, Vec<Vec<NodeId>>);
 const IMPORTANCE_ROWS: usize = 15;
 
 fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    format!("{n} {word}{}", plural_suffix(n))
 }
 
 fn order_heading(order: usize, count: usize) -> String {
@@ -346,7 +346,7 @@ pub fn importance_human(model: &Model, results: &[FunctionImportance], options: 
                     DIM,
                     &format!(
                         "and {hidden} more node{} (`--format json` lists every one)",
-                        if hidden == 1 { "" } else { "s" }
+                        plural_suffix(hidden)
                     )
                 )
             ));

@@ -45,3 +45,8 @@ pub(crate) fn thousands(value: u64) -> String {
 pub(crate) fn per_hour(cost: f64) -> String {
     format!("{}/h", thousands(cost.round().max(0.0) as u64))
 }
+
+/// `"s"` unless `n` is one: `format!("{n} function{}", plural_suffix(n))`.
+pub(crate) fn plural_suffix(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -6,7 +6,7 @@ use blastradius_model::{DependencyKind, Model, NodeId, NodeKind};
 use serde::Serialize;
 
 use crate::diagnostics::to_json;
-use crate::style::{DEGRADED, DIM, DOWN, HEADING, Options, UP, per_hour, thousands};
+use crate::style::{DEGRADED, DIM, DOWN, HEADING, Options, UP, per_hour, plural_suffix, thousands};
 
 fn status_style(status: Status) -> anstyle::Style {
     match status {
@@ -104,11 +104,11 @@ pub fn what_if_human(model: &Model, result: &WhatIf, options: Options) -> String
         per_hour(down.cost_per_hour),
         down.n_functions,
         model.functions().len(),
-        if model.functions().len() == 1 { "" } else { "s" },
+        plural_suffix(model.functions().len()),
         thousands(degraded.users),
         per_hour(degraded.cost_per_hour),
         degraded.n_functions,
-        if degraded.n_functions == 1 { "" } else { "s" },
+        plural_suffix(degraded.n_functions),
     ));
 
     for status in [Status::Down, Status::Degraded] {
@@ -120,9 +120,9 @@ pub fn what_if_human(model: &Model, result: &WhatIf, options: Options) -> String
             "{}: {} component{}, {} provider node{}",
             if status == Status::Down { "Down" } else { "Degraded" },
             components.len(),
-            if components.len() == 1 { "" } else { "s" },
+            plural_suffix(components.len()),
             structure.len(),
-            if structure.len() == 1 { "" } else { "s" },
+            plural_suffix(structure.len()),
         );
         out.push_str(&options.paint(status_style(status), &heading));
         out.push('\n');
@@ -140,8 +140,8 @@ pub fn what_if_human(model: &Model, result: &WhatIf, options: Options) -> String
                     DIM,
                     &format!(
                         "and {n_hidden} zone{} and service{} inside the failed provider structure",
-                        if n_hidden == 1 { "" } else { "s" },
-                        if n_hidden == 1 { "" } else { "s" }
+                        plural_suffix(n_hidden),
+                        plural_suffix(n_hidden)
                     )
                 )
             ));
