@@ -202,26 +202,26 @@ pub fn what_if(model: &Model, index: &WhatIfIndex, failed: &[NodeId]) -> WhatIf 
         }
     }
     // Degradation starts at soft dependencies on down nodes and spreads through every edge.
+    let mut degrade =
+        |owner: NodeId, dependency: usize, member: NodeId, queue: &mut VecDeque<NodeId>| {
+            if status[owner.index()] == Status::Up {
+                status[owner.index()] = Status::Degraded;
+                cause[owner.index()] = Some(Cause::Dependency { dependency, member });
+                queue.push_back(owner);
+            }
+        };
     for &node in &down_nodes {
         for &dependency in index.dependents_of(node) {
             let dependency = dependency as usize;
-            let owner = index.owner[dependency];
-            if index.threshold[dependency] == u32::MAX && status[owner.index()] == Status::Up {
-                status[owner.index()] = Status::Degraded;
-                cause[owner.index()] = Some(Cause::Dependency { dependency, member: node });
-                queue.push_back(owner);
+            if index.threshold[dependency] == u32::MAX {
+                degrade(index.owner[dependency], dependency, node, &mut queue);
             }
         }
     }
     while let Some(node) = queue.pop_front() {
         for &dependency in index.dependents_of(node) {
             let dependency = dependency as usize;
-            let owner = index.owner[dependency];
-            if status[owner.index()] == Status::Up {
-                status[owner.index()] = Status::Degraded;
-                cause[owner.index()] = Some(Cause::Dependency { dependency, member: node });
-                queue.push_back(owner);
-            }
+            degrade(index.owner[dependency], dependency, node, &mut queue);
         }
     }
     let functions = model

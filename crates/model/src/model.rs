@@ -269,9 +269,7 @@ impl Model {
     /// The dependencies of a node, parent dependency first, then `runs_on`, then `depends_on`
     /// in file order.
     pub fn dependencies(&self, node: NodeId) -> impl ExactSizeIterator<Item = Dependency<'_>> {
-        let start = if node.0 == 0 { 0 } else { self.dependencies_end[node.index() - 1] as usize };
-        let end = self.dependencies_end[node.index()] as usize;
-        (start..end).map(move |dependency_index| self.dependency(dependency_index))
+        self.dependency_range(node).map(move |dependency_index| self.dependency(dependency_index))
     }
 
     /// Total number of dependencies over all nodes; dependency indices run from 0 to this.

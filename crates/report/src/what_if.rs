@@ -23,16 +23,17 @@ fn path_text(model: &Model, result: &WhatIf, node: NodeId) -> String {
     let mut current = node;
     text.push_str(model.id(current));
     while let Some(Cause::Dependency { dependency, member }) = result.cause(current) {
+        // A degraded node was not brought down by its group, so only down hops name the group.
         let degraded_hop = result.status(current) == Status::Degraded;
+        let n_members = model.dependency(dependency).members.len();
         let arrow = match model.dependency(dependency).kind {
             DependencyKind::Soft => " ←soft─ ".to_owned(),
-            _ if degraded_hop => " ← ".to_owned(),
-            DependencyKind::Hard => " ← ".to_owned(),
-            DependencyKind::AnyOf => {
-                format!(" ←all {} down─ ", model.dependency(dependency).members.len())
+            DependencyKind::AnyOf if !degraded_hop => format!(" ←all {n_members} down─ "),
+            DependencyKind::AtLeast(k) if !degraded_hop => {
+                format!(" ←fewer than {k} of {n_members} up─ ")
             }
-            DependencyKind::AtLeast(k) => {
-                format!(" ←fewer than {k} of {} up─ ", model.dependency(dependency).members.len())
+            DependencyKind::Hard | DependencyKind::AnyOf | DependencyKind::AtLeast(_) => {
+                " ← ".to_owned()
             }
         };
         text.push_str(&arrow);
