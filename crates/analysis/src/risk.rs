@@ -24,13 +24,14 @@ const MINUTES_PER_YEAR: f64 = 525_600.0;
 /// [`EngineError::NodeLimitExceeded`] when a decision diagram outgrows the engine's budget.
 ///
 /// # Panics
-/// If there is no such function.
+/// If there is no such function, or `lowering` was made for another model.
 pub fn cut_sets(
+    lowering: &Lowering,
     model: &Model,
     function: usize,
     max_order: Option<u32>,
 ) -> Result<Vec<Vec<NodeId>>, EngineError> {
-    let tree = Lowering::new(model).function(model, function);
+    let tree = lowering.function(model, function);
     let bdd = Bdd::build(tree.formula(), &BddOptions::default())?;
     let sets = bdd.cut_sets(&CutSetOptions { max_order, ..CutSetOptions::default() })?;
     let mut listed: Vec<Vec<NodeId>> = sets
@@ -157,9 +158,12 @@ pub struct FunctionImportance {
 /// [`EngineError::NodeLimitExceeded`] when a decision diagram outgrows the engine's budget.
 ///
 /// # Panics
-/// If there is no such function.
-pub fn importance(model: &Model, function: usize) -> Result<FunctionImportance, EngineError> {
-    let lowering = Lowering::new(model);
+/// If there is no such function, or `lowering` was made for another model.
+pub fn importance(
+    lowering: &Lowering,
+    model: &Model,
+    function: usize,
+) -> Result<FunctionImportance, EngineError> {
     let mut tree = lowering.function(model, function);
     let mut without_never_failing = false;
     let bdd = match Bdd::build(tree.formula(), &BddOptions::default()) {

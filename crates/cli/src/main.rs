@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use blastradius_analysis::{
-    FtaError, FtaOptions, MefError, WhatIfIndex, fault_tree_analysis, what_if,
+    FtaError, FtaOptions, Lowering, MefError, WhatIfIndex, fault_tree_analysis, what_if,
 };
 use blastradius_model::{Model, ModelError};
 use blastradius_report::{Options, graph_dot, graph_mermaid};
@@ -258,9 +258,10 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
         Command::Cutsets { model, function, max_order, format } => {
             let (_, model) = load(&model)?;
             let functions = selected_functions(&model, function.as_deref())?;
+            let lowering = Lowering::new(&model);
             let mut results = Vec::with_capacity(functions.len());
             for index in functions {
-                let sets = blastradius_analysis::cut_sets(&model, index, max_order)
+                let sets = blastradius_analysis::cut_sets(&lowering, &model, index, max_order)
                     .map_err(|e| engine_failure(&model, index, e))?;
                 results.push((index, sets));
             }
@@ -288,10 +289,11 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
         Command::Importance { model, function, format } => {
             let (_, model) = load(&model)?;
             let functions = selected_functions(&model, function.as_deref())?;
+            let lowering = Lowering::new(&model);
             let mut results = Vec::with_capacity(functions.len());
             for index in functions {
                 results.push(
-                    blastradius_analysis::importance(&model, index)
+                    blastradius_analysis::importance(&lowering, &model, index)
                         .map_err(|e| engine_failure(&model, index, e))?,
                 );
             }

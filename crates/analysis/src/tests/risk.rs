@@ -13,7 +13,7 @@ fn cut_set_lines(model: &str, max_order: Option<u32>) -> String {
     let mut lines = Vec::new();
     for (index, function) in model.functions().iter().enumerate() {
         lines.push(format!("{}:", function.id));
-        for set in cut_sets(&model, index, max_order).expect("small") {
+        for set in cut_sets(&Lowering::new(&model), &model, index, max_order).expect("small") {
             let ids: Vec<&str> = set.iter().map(|&n| model.id(n)).collect();
             lines.push(format!("  {}", ids.join(" + ")));
         }
@@ -70,7 +70,7 @@ fn a_long_chain_lowers_without_recursion() {
     }
     text.push_str(&format!("functions:\n  f: {{ delivered_by: [c{}] }}\n", n - 1));
     let model = load("chain.yaml", text.as_bytes()).expect("valid");
-    let sets = cut_sets(&model, 0, Some(1)).expect("linear");
+    let sets = cut_sets(&Lowering::new(&model), &model, 0, Some(1)).expect("linear");
     assert_eq!(sets.len(), n + 1);
     assert!(sets.iter().all(|s| s.len() == 1));
 }
@@ -202,12 +202,12 @@ proptest::proptest! {
             let ids = |sets: Vec<Vec<NodeId>>| -> Vec<Vec<&str>> {
                 sets.iter().map(|s| s.iter().map(|&n| model.id(n)).collect()).collect()
             };
-            prop_assert_eq!(&ids(cut_sets(&model, function, None).expect("small")), &minimal);
+            prop_assert_eq!(&ids(cut_sets(&Lowering::new(&model), &model, function, None).expect("small")), &minimal);
             let up_to_two: Vec<Vec<&str>> = minimal.iter().filter(|s| s.len() <= 2).cloned().collect();
-            prop_assert_eq!(&ids(cut_sets(&model, function, Some(2)).expect("small")), &up_to_two);
+            prop_assert_eq!(&ids(cut_sets(&Lowering::new(&model), &model, function, Some(2)).expect("small")), &up_to_two);
 
             // Birnbaum importance: P(down | x) − P(down | ¬x) from the truth table.
-            let measures = importance(&model, function).expect("small");
+            let measures = importance(&Lowering::new(&model), &model, function).expect("small");
             prop_assert_eq!(measures.events.len(), n);
             for measure in &measures.events {
                 let i = events.binary_search(&measure.node).expect("an event");
