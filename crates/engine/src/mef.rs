@@ -6,14 +6,21 @@
 //! `and`, `or`, `atleast min`, `cardinality min max`, `not`, `xor` (odd parity, n-ary), `nand`,
 //! `nor`, `iff`, `imply`, `constant`, nested to any depth up to the reader's nesting limit,
 //! and references `gate`, `basic-event`, `house-event` and the untyped `event` (with optional
-//! `type`); `define-basic-event` with `float`, `int`, `bool`, `parameter`,
-//! `system-mission-time` (8760 h), `exponential` (p = 1 − exp(−λt)) and `add`, `sub`, `mul`,
-//! `div`, `neg`; `define-parameter`; `define-house-event` with `constant` (default false),
-//! folded into the formulas as constants. `label` and `attributes` are ignored.
+//! `type`); `define-basic-event` with `float`, `int`, `bool`, `pi`, `parameter`,
+//! `system-mission-time` (8760 h), `exponential` (p = 1 − exp(−λt)), `GLM`, `Weibull`,
+//! `periodic-test` (the 4-argument form), the deviates (`uniform-`, `normal-`, `lognormal-`,
+//! `gamma-`, `beta-deviate`, standing for their mean, as SCRAM's point estimate does), `exp`,
+//! `log`, `log10`, `sqrt`, `abs`, `pow`, `min`, `max`, `mean`, `add`, `sub`, `mul`, `div`,
+//! `neg`; `define-parameter`; `define-house-event` with `constant` (default false), folded
+//! into the formulas as constants; `define-CCF-group` with `model="beta-factor"` (each member
+//! becomes the OR of its own failure `[m]`, probability (1 − β)·Q, and the group's common
+//! failure `[m1 m2 …]`, β·Q); `role="private"` scoping (a private definition is known
+//! inside its container by its name and outside by its path `tree.component.name`).
+//! `label` and `attributes` are ignored.
 //!
-//! Not supported (an error says so): CCF groups, event trees and their kin, substitutions,
-//! other MEF expressions (`GLM`, `Weibull`, `periodic-test`, deviates…). All names share one
-//! global namespace per kind: `role="private"` scoping is not implemented.
+//! Not supported (an error says so): the other CCF models (MGL, alpha-, phi-factor), event
+//! trees and their kin, substitutions, `histogram`, `ite`, `switch`, external functions, and
+//! the 5- and 11-argument forms of `periodic-test`.
 //!
 //! Every top gate (a gate no other gate refers to) becomes one [`TopEvent`]. Every problem is
 //! a [`MefError`] naming the file, line and column, the culprit and what would be valid.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::TopEvent;
-use super::parse::{Arith, Defs, EventDef, Files, Node, Op, Pos, RefKind, Value};
+use super::parse::{Arith, Defs, EventDef, Files, Func, Node, Op, Pos, RefKind, Value};
 use crate::error::{MefError, MefErrorKind};
 use crate::formula::{FormulaBuilder, Operand, Probability, VarId};
 
@@ -42,7 +42,8 @@ pub(crate) fn resolve(files: &Files<'_>, defs: Defs) -> Result<Model, MefError> 
         referenced[child] = true;
     }
     let mut top_events = Vec::new();
-    for (top, _) in referenced.iter().enumerate().filter(|(_, r)| !**r) {
+    let tops = referenced.iter().enumerate().filter(|(g, r)| !**r && !defs.ccf_members.contains(g));
+    for (top, _) in tops {
         top_events.push(lower(&defs, &resolved, &children, &probabilities, top));
     }
     Ok(Model { top_events })
@@ -105,8 +106,8 @@ fn basic_probabilities(files: &Files<'_>, defs: &Defs) -> Result<Vec<Probability
         }
         parameters.insert(name, index);
     }
-    let lookup = |name: &str, pos: Pos| {
-        parameters.get(name).copied().ok_or_else(|| {
+    let lookup = |name: &str, pos: Pos, scope: u32| {
+        find(defs, &parameters, name, scope).ok_or_else(|| {
             let kind = MefErrorKind::Undefined {
                 reference: "parameter".to_owned(),
                 name: name.to_owned(),
@@ -119,8 +120,8 @@ fn basic_probabilities(files: &Files<'_>, defs: &Defs) -> Result<Vec<Probability
     let mut depends: Vec<Vec<usize>> = Vec::with_capacity(defs.parameters.len());
     for (_, _, value) in &defs.parameters {
         let mut used = Vec::new();
-        parameter_references(value, &mut |name, pos| {
-            used.push(lookup(name, pos)?);
+        parameter_references(value, &mut |name, pos, scope| {
+            used.push(lookup(name, pos, scope)?);
             Ok(())
         })?;
         depends.push(used);
@@ -129,13 +130,15 @@ fn basic_probabilities(files: &Files<'_>, defs: &Defs) -> Result<Vec<Probability
     let order = topological_order(files, "parameter", &depends, name_of)?;
     let mut values = vec![0.0; defs.parameters.len()];
     for p in order {
-        values[p] = eval(&defs.parameters[p].2, &parameters, &values);
+        values[p] = eval(defs, &defs.parameters[p].2, &parameters, &values);
     }
     defs.basics
         .iter()
         .map(|(name, pos, value)| {
-            parameter_references(value, &mut |name, pos| lookup(name, pos).map(|_| ()))?;
-            let p = eval(value, &parameters, &values);
+            parameter_references(value, &mut |name, pos, scope| {
+                lookup(name, pos, scope).map(|_| ())
+            })?;
+            let p = eval(defs, value, &parameters, &values);
             Probability::new(p).map_err(|_| {
                 files.error(*pos, MefErrorKind::InvalidProbability { name: name.clone(), value: p })
             })
@@ -143,37 +146,48 @@ fn basic_probabilities(files: &Files<'_>, defs: &Defs) -> Result<Vec<Probability
         .collect()
 }
 
-/// Calls `found` on every parameter an expression refers to.
+/// What a reference made in container `scope` names: a private definition of that container
+/// (`scope.name`) first, then a public definition, or a private one by its full path.
+fn find<T: Copy>(defs: &Defs, map: &HashMap<&str, T>, name: &str, scope: u32) -> Option<T> {
+    if defs.any_private && scope != 0 {
+        let path = format!("{}.{name}", defs.scopes[scope as usize]);
+        if let Some(&found) = map.get(path.as_str()) {
+            return Some(found);
+        }
+    }
+    map.get(name).copied()
+}
+
+/// Calls `found` on every parameter an expression refers to, with the scope it is named in.
 fn parameter_references(
     value: &Value,
-    found: &mut dyn FnMut(&str, Pos) -> Result<(), MefError>,
+    found: &mut dyn FnMut(&str, Pos, u32) -> Result<(), MefError>,
 ) -> Result<(), MefError> {
     match value {
         Value::Number(_) | Value::MissionTime => Ok(()),
-        Value::Parameter { name, pos } => found(name, *pos),
-        Value::Exponential(lambda, time) => {
-            parameter_references(lambda, found)?;
-            parameter_references(time, found)
+        Value::Parameter { name, pos, scope } => found(name, *pos, *scope),
+        Value::Call(_, args) | Value::Arith(_, args) => {
+            args.iter().try_for_each(|arg| parameter_references(arg, found))
         }
-        Value::Arith(_, args) => args.iter().try_for_each(|arg| parameter_references(arg, found)),
     }
 }
 
 /// The value of an expression whose parameters (all defined) are already in `values`.
-fn eval(value: &Value, parameters: &HashMap<&str, usize>, values: &[f64]) -> f64 {
+fn eval(defs: &Defs, value: &Value, parameters: &HashMap<&str, usize>, values: &[f64]) -> f64 {
     match value {
         Value::Number(x) => *x,
         Value::MissionTime => MISSION_TIME,
-        Value::Parameter { name, .. } => {
-            parameters.get(name.as_str()).map_or(f64::NAN, |&p| values[p])
+        Value::Parameter { name, scope, .. } => {
+            find(defs, parameters, name, *scope).map_or(f64::NAN, |p| values[p])
         }
-        Value::Exponential(lambda, time) => {
-            let x = eval(lambda, parameters, values) * eval(time, parameters, values);
-            // 1 − e^(−x) without cancellation for small x.
-            -(-x).exp_m1()
+        Value::Call(func, args) => {
+            let args: Vec<f64> =
+                args.iter().map(|arg| eval(defs, arg, parameters, values)).collect();
+            call(*func, &args)
         }
         Value::Arith(op, args) => {
-            let values: Vec<f64> = args.iter().map(|arg| eval(arg, parameters, values)).collect();
+            let values: Vec<f64> =
+                args.iter().map(|arg| eval(defs, arg, parameters, values)).collect();
             let (first, rest) = values.split_first().map_or((0.0, &[][..]), |(f, r)| (*f, r));
             match op {
                 Arith::Add => values.iter().sum(),
@@ -183,6 +197,52 @@ fn eval(value: &Value, parameters: &HashMap<&str, usize>, values: &[f64]) -> f64
                 Arith::Neg => -first,
             }
         }
+    }
+}
+
+/// The point value of a built-in function; arities were checked when reading.
+fn call(func: Func, args: &[f64]) -> f64 {
+    let arg = |i: usize| args.get(i).copied().unwrap_or(f64::NAN);
+    match func {
+        // 1 − e^(−x) without cancellation for small x.
+        Func::Exponential => -(-arg(0) * arg(1)).exp_m1(),
+        Func::Glm => {
+            let (gamma, lambda, mu, t) = (arg(0), arg(1), arg(2), arg(3));
+            let rate = lambda + mu;
+            if rate == 0.0 {
+                return gamma;
+            }
+            (lambda - (lambda - gamma * rate) * (-rate * t).exp()) / rate
+        }
+        Func::Weibull => {
+            let (alpha, beta, t0, t) = (arg(0), arg(1), arg(2), arg(3));
+            if t <= t0 {
+                return 0.0;
+            }
+            -(-((t - t0) / alpha).powf(beta)).exp_m1()
+        }
+        Func::PeriodicTest => {
+            let (lambda, tau, theta, t) = (arg(0), arg(1), arg(2), arg(3));
+            // Failures are found and repaired at each test (θ, θ + τ, …): only the time since
+            // the last test counts.
+            let exposed = if t <= theta { t } else { (t - theta) % tau };
+            -(-lambda * exposed).exp_m1()
+        }
+        Func::UniformDeviate => (arg(0) + arg(1)) / 2.0,
+        // (μ, σ) of the underlying normal: mean e^(μ + σ²/2); (mean, error factor, level).
+        Func::LognormalDeviate if args.len() == 2 => (arg(0) + arg(1) * arg(1) / 2.0).exp(),
+        Func::LognormalDeviate | Func::NormalDeviate => arg(0),
+        Func::GammaDeviate => arg(0) * arg(1),
+        Func::BetaDeviate => arg(0) / (arg(0) + arg(1)),
+        Func::Exp => arg(0).exp(),
+        Func::Log => arg(0).ln(),
+        Func::Log10 => arg(0).log10(),
+        Func::Sqrt => arg(0).sqrt(),
+        Func::Abs => arg(0).abs(),
+        Func::Pow => arg(0).powf(arg(1)),
+        Func::Min => args.iter().copied().fold(f64::INFINITY, f64::min),
+        Func::Max => args.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Func::Mean => args.iter().sum::<f64>() / args.len() as f64,
     }
 }
 
@@ -203,8 +263,8 @@ fn resolve_node(
             }
             Resolved::Op(*op, resolved)
         }
-        Node::Ref { kind, name, pos } => {
-            let Some(&event) = events.get(name.as_str()) else {
+        Node::Ref { kind, name, pos, scope } => {
+            let Some(event) = find(defs, events, name, *scope) else {
                 let (expected, candidates): (&str, Vec<&str>) = match kind {
                     RefKind::Gate => ("gate", defs.gates.iter().map(|g| g.0.as_str()).collect()),
                     RefKind::BasicEvent => {
@@ -227,6 +287,11 @@ fn resolve_node(
             };
             match (kind, event) {
                 (RefKind::Gate | RefKind::Any, EventDef::Gate(i)) => {
+                    gates.push(i);
+                    Resolved::Gate(i)
+                }
+                // A member of a common-cause group is a basic event to the model's author.
+                (RefKind::BasicEvent, EventDef::Gate(i)) if defs.ccf_members.contains(&i) => {
                     gates.push(i);
                     Resolved::Gate(i)
                 }

@@ -3,6 +3,7 @@
 //! mangled input, and conformance on Aralia benchmark trees (`test_data/aralia`).
 
 mod aralia;
+mod scram;
 
 use proptest::prelude::*;
 
@@ -154,6 +155,146 @@ fn expressions_parameters_house_events_and_several_files() {
     assert!(close(top.formula.probabilities()[0].get(), p_e));
 }
 
+/// The probability of basic event `e` defined by `expression`.
+fn value_of(expression: &str) -> f64 {
+    let xml = format!(
+        "<opsa-mef><define-fault-tree name='t'><define-gate name='top'><or><basic-event name='e'/></or></define-gate></define-fault-tree>\
+         <model-data><define-basic-event name='e'>{expression}</define-basic-event></model-data></opsa-mef>"
+    );
+    let model = read(&xml).unwrap_or_else(|e| panic!("{expression}: {e}"));
+    model.top_events()[0].formula.probabilities()[0].get()
+}
+
+#[test]
+fn built_in_functions_and_deviates_have_their_point_values() {
+    let f = |x: f64| format!("<float value='{x}'/>");
+    let exp_m = |x: f64| 1.0 - (-x).exp();
+    let cases: Vec<(String, f64)> = vec![
+        // GLM(γ, λ, μ, t) = (λ − (λ − γ(λ+μ)) e^(−(λ+μ)t)) / (λ+μ); γ = 0 is unavailability
+        // with repair, λ/(λ+μ)·(1 − e^(−(λ+μ)t)).
+        (
+            format!("<GLM>{}{}{}{}</GLM>", f(0.0), f(1e-3), f(0.1), f(100.0)),
+            1e-3 / 0.101 * exp_m(0.101 * 100.0),
+        ),
+        (format!("<GLM>{}{}{}{}</GLM>", f(0.25), f(0.0), f(0.0), f(5.0)), 0.25),
+        (format!("<Weibull>{}{}{}{}</Weibull>", f(100.0), f(2.0), f(10.0), f(60.0)), exp_m(0.25)),
+        (format!("<Weibull>{}{}{}{}</Weibull>", f(100.0), f(2.0), f(10.0), f(5.0)), 0.0),
+        // Tested every 720 h from t = 0: at 8760 h the last test was at 8640 h.
+        (
+            format!(
+                "<periodic-test>{}{}{}<system-mission-time/></periodic-test>",
+                f(1e-4),
+                f(720.0),
+                f(0.0)
+            ),
+            exp_m(1e-4 * 120.0),
+        ),
+        // Before the first test (θ = 1000 h) the whole time counts.
+        (
+            format!(
+                "<periodic-test>{}{}{}{}</periodic-test>",
+                f(1e-4),
+                f(720.0),
+                f(1000.0),
+                f(600.0)
+            ),
+            exp_m(1e-4 * 600.0),
+        ),
+        (format!("<lognormal-deviate>{}{}{}</lognormal-deviate>", f(0.01), f(3.0), f(0.95)), 0.01),
+        (
+            format!("<lognormal-deviate>{}{}</lognormal-deviate>", f(-5.0), f(0.5)),
+            (-5.0_f64 + 0.125).exp(),
+        ),
+        (format!("<normal-deviate>{}{}</normal-deviate>", f(0.2), f(0.01)), 0.2),
+        (format!("<uniform-deviate>{}{}</uniform-deviate>", f(0.1), f(0.3)), 0.2),
+        (format!("<gamma-deviate>{}{}</gamma-deviate>", f(2.0), f(0.05)), 0.1),
+        (format!("<beta-deviate>{}{}</beta-deviate>", f(1.0), f(3.0)), 0.25),
+        (
+            format!("<neg><mul><exp>{}</exp><log>{}</log></mul></neg>", f(0.0), f(0.5)),
+            -(0.5_f64.ln()),
+        ),
+        (format!("<div><sqrt>{}</sqrt><pow>{}{}</pow></div>", f(0.04), f(10.0), f(1.0)), 0.02),
+        (format!("<div><log10>{}</log10><int value='-1000'/></div>", f(0.1)), 0.001),
+        (format!("<abs>{}</abs>", f(-0.5)), 0.5),
+        (format!("<sub><max>{}{}</max><min>{}{}</min></sub>", f(0.5), f(0.7), f(0.2), f(0.3)), 0.5),
+        (format!("<mean>{}{}{}</mean>", f(0.1), f(0.2), f(0.6)), 0.3),
+        ("<div><pi/><int value='4'/></div>".to_owned(), std::f64::consts::FRAC_PI_4),
+    ];
+    for (expression, expected) in cases {
+        let actual = value_of(&expression);
+        assert!(
+            (actual - expected).abs() <= 1e-12 * expected.abs().max(1e-12),
+            "{expression}: {actual} vs {expected}"
+        );
+    }
+    insta::assert_snapshot!(error("<opsa-mef><model-data>\n<define-basic-event name='e'><periodic-test><float value='1'/><float value='1'/><float value='1'/><float value='1'/><float value='1'/></periodic-test></define-basic-event>\n</model-data></opsa-mef>"), @"m.xml:2:30: <periodic-test> has 5 argument(s); it takes exactly 4 (lambda, tau, theta, time); the 5- and 11-argument forms are not supported");
+}
+
+#[test]
+fn private_definitions_are_named_by_their_path() {
+    let xml = r#"<opsa-mef>
+<define-fault-tree name="ft">
+  <define-gate name="top"><and><gate name="g"/><gate name="c.g"/></and></define-gate>
+  <define-gate name="g"><or><basic-event name="a"/><basic-event name="c.a"/></or></define-gate>
+  <define-component name="c" role="private">
+    <define-gate name="g"><or><basic-event name="a"/><basic-event name="b"/></or></define-gate>
+    <define-basic-event name="a"><parameter name="p"/></define-basic-event>
+    <define-basic-event name="b" role="public"><float value="0.5"/></define-basic-event>
+    <define-parameter name="p"><float value="0.25"/></define-parameter>
+  </define-component>
+</define-fault-tree>
+<model-data><define-basic-event name="a"><float value="0.1"/></define-basic-event></model-data>
+</opsa-mef>"#;
+    let model = read(xml).unwrap();
+    let [top] = model.top_events() else { panic!("one top event") };
+    let mut names = top.variables.clone();
+    names.sort();
+    assert_eq!(names, ["a", "b", "ft.c.a"]);
+    // (a ∨ c.a) ∧ (c.a ∨ b)
+    let (a, ca, b) = (0.1, 0.25, 0.5);
+    let p = ca + (1.0 - ca) * a * b;
+    assert!(close(probability(xml), p), "{}", probability(xml));
+    // From outside, a private definition is reachable only by its path.
+    let hidden = xml.replace(r#"<gate name="c.g"/>"#, r#"<gate name="h"/>"#).replace(
+        r#"<define-gate name="g"><or><basic-event name="a"/><basic-event name="b"/>"#,
+        r#"<define-gate name="h"><or><basic-event name="a"/><basic-event name="b"/>"#,
+    );
+    insta::assert_snapshot!(error(&hidden), @r#"m.xml:3:48: <gate name="h"> refers to an undefined gate; did you mean "g"?"#);
+    let bad_role = xml.replace(r#"role="private""#, r#"role="secret""#);
+    insta::assert_snapshot!(error(&bad_role), @r#"m.xml:5:3: <define-component role="secret">: expected private or public"#);
+}
+
+#[test]
+fn a_beta_factor_group_splits_each_member_into_own_and_common_failures() {
+    let xml = r#"<opsa-mef>
+<define-fault-tree name="ft">
+  <define-gate name="top"><and><basic-event name="p1"/><event name="p2"/><event name="p3"/></and></define-gate>
+</define-fault-tree>
+<define-CCF-group name="pumps" model="beta-factor">
+  <members><basic-event name="p1"/><basic-event name="p2"/><basic-event name="p3"/></members>
+  <distribution><float value="0.1"/></distribution>
+  <factor level="3"><float value="0.2"/></factor>
+</define-CCF-group>
+</opsa-mef>"#;
+    let model = read(xml).unwrap();
+    let [top] = model.top_events() else { panic!("one top event: the members are not tops") };
+    // All three fail together (β·Q = 0.02), or each fails on its own ((1 − β)·Q = 0.08).
+    let p = 0.02 + 0.98 * 0.08_f64.powi(3);
+    assert!(close(probability(xml), p), "{}", probability(xml));
+    insta::assert_debug_snapshot!(named_cut_sets(top), @r#"
+    [
+        [
+            "[p1 p2 p3]",
+        ],
+        [
+            "[p1]",
+            "[p2]",
+            "[p3]",
+        ],
+    ]
+    "#);
+}
+
 #[test]
 fn every_unreferenced_gate_is_a_top_event() {
     let xml = model(
@@ -198,9 +339,12 @@ fn structure_errors() {
 #[test]
 fn element_errors() {
     insta::assert_snapshot!(error(&model("<define-gate name='g'><sum><event name='a'/></sum></define-gate>")), @"m.xml:4:23: <sum> is not valid inside <define-gate>; expected a formula: <and>, <or>, <atleast>, <cardinality>, <not>, <xor>, <nand>, <nor>, <iff>, <imply>, <constant>, or a reference <gate>, <basic-event>, <house-event>, <event>");
-    insta::assert_snapshot!(error(&model("<define-event name='g'/>")), @"m.xml:4:1: <define-event> is not valid inside <define-fault-tree>; expected <define-gate>, <define-basic-event>, <define-house-event>, <define-parameter>, <define-component>, <label> or <attributes>");
-    insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='beta-factor'/>\n</opsa-mef>"), @"m.xml:2:3: <define-CCF-group> is Open-PSA MEF but not supported by this reader; supported here: fault trees (<define-fault-tree>, <model-data>)");
-    insta::assert_snapshot!(error("<opsa-mef><model-data>\n<define-basic-event name='e'><GLM><float value='1'/></GLM></define-basic-event>\n</model-data></opsa-mef>"), @"m.xml:2:30: <GLM> is Open-PSA MEF but not supported by this reader; supported here: an expression: <float>, <int>, <bool>, <parameter>, <system-mission-time>, <exponential>, <add>, <sub>, <mul>, <div> or <neg>");
+    insta::assert_snapshot!(error(&model("<define-event name='g'/>")), @"m.xml:4:1: <define-event> is not valid inside <define-fault-tree>; expected <define-gate>, <define-basic-event>, <define-house-event>, <define-parameter>, <define-CCF-group>, <define-component>, <label> or <attributes>");
+    insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='MGL'/>\n</opsa-mef>"), @r#"m.xml:2:3: <define-CCF-group model="MGL"> is Open-PSA MEF but not supported by this reader; supported here: model="beta-factor""#);
+    insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='beta-factor'><members><basic-event name='a'/></members><distribution><float value='0.1'/></distribution><factor><float value='0.2'/></factor></define-CCF-group>\n</opsa-mef>"), @"m.xml:2:50: <members> has 1 argument(s); it takes at least 2 members");
+    insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='beta-factor'><members><basic-event name='a'/><basic-event name='b'/></members></define-CCF-group>\n</opsa-mef>"), @r#"m.xml:2:3: CCF group "c" has 0 <distribution>s; it needs exactly one"#);
+    insta::assert_snapshot!(error("<opsa-mef><model-data>\n<define-basic-event name='e'><GLM><float value='1'/></GLM></define-basic-event>\n</model-data></opsa-mef>"), @"m.xml:2:30: <GLM> has 1 argument(s); it takes exactly 4 (gamma, lambda, mu, time)");
+    insta::assert_snapshot!(error("<opsa-mef><model-data>\n<define-basic-event name='e'><histogram/></define-basic-event>\n</model-data></opsa-mef>"), @"m.xml:2:30: <histogram> is Open-PSA MEF but not supported by this reader; supported here: an expression: <float>, <int>, <bool>, <pi>, <parameter>, <system-mission-time>, <exponential>, <GLM>, <Weibull>, <periodic-test>, a deviate (<uniform-deviate>, <normal-deviate>, <lognormal-deviate>, <gamma-deviate>, <beta-deviate>: its mean), <exp>, <log>, <log10>, <sqrt>, <abs>, <pow>, <min>, <max>, <mean>, <add>, <sub>, <mul>, <div> or <neg>");
 }
 
 #[test]
