@@ -4,7 +4,7 @@
 //! probability.
 
 use blastradius_engine::{
-    Bdd, BddOptions, CutSetOptions, EngineError, ListOptions, MefError, read_mef,
+    Bdd, BddOptions, CutSetOptions, EngineError, ListOptions, MefError, ModularBdd, read_mef,
 };
 
 /// Which cut sets [`fault_tree_analysis`] counts.
@@ -77,12 +77,12 @@ pub fn fault_tree_analysis(
     let mut results = Vec::with_capacity(model.top_events().len());
     for top in model.top_events() {
         let too_large = |error| FtaError::TooLarge { top_event: top.name.clone(), error };
-        let bdd = Bdd::build(&top.formula, &BddOptions::default()).map_err(too_large)?;
-        let probability = bdd.probability();
-        let sets = bdd
-            .cut_sets(&CutSetOptions { max_order: options.max_order, ..CutSetOptions::default() })
-            .map_err(too_large)?;
-        let count_by_order = if options.cutoff > 0.0 {
+        let cut_set_options =
+            CutSetOptions { max_order: options.max_order, ..CutSetOptions::default() };
+        let (probability, count_by_order) = if options.cutoff > 0.0 {
+            // Listing needs the whole diagram.
+            let bdd = Bdd::build(&top.formula, &BddOptions::default()).map_err(too_large)?;
+            let sets = bdd.cut_sets(&cut_set_options).map_err(too_large)?;
             let mut by_order: Vec<u128> = Vec::new();
             let listed = sets.list(&ListOptions {
                 max_order: options.max_order,
@@ -94,9 +94,12 @@ pub fn fault_tree_analysis(
                 }
                 by_order[set.order()] += 1;
             }
-            by_order
+            (bdd.probability(), by_order)
         } else {
-            sets.count_by_order()
+            // Counting does not: each module is solved on its own.
+            let modular =
+                ModularBdd::build(&top.formula, &BddOptions::default()).map_err(too_large)?;
+            (modular.probability(), modular.count_by_order(&cut_set_options).map_err(too_large)?)
         };
         let cut_set_count = count_by_order.iter().fold(0_u128, |total, &n| total.saturating_add(n));
         results.push(TopEventResult {

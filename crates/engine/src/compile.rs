@@ -72,11 +72,24 @@ impl Bdd {
             let order = variable_order(formula, &options.order)?;
             return Bdd::build_in_order(formula, order, options.node_limit);
         };
+        Bdd::build_portfolio(formula, heuristic_orders(formula), options.node_limit)
+    }
+
+    /// Builds the BDD of `formula` trying the candidate `orders` (permutations of its
+    /// variables, most promising first) under a growing budget, as
+    /// [`VariableOrder::Heuristic`] describes.
+    pub(crate) fn build_portfolio(
+        formula: &Formula,
+        orders: Vec<Vec<VarId>>,
+        node_limit: usize,
+    ) -> Result<Bdd, EngineError> {
+        if let [order] = &orders[..] {
+            return Bdd::build_in_order(formula, order.clone(), node_limit);
+        }
         // Each candidate with how many gates it built before running out of budget; each
         // round from the third on tries the ones that got furthest first.
         let mut candidates: Vec<(usize, Vec<VarId>)> =
-            heuristic_orders(formula).into_iter().map(|order| (0, order)).collect();
-        let node_limit = options.node_limit;
+            orders.into_iter().map(|order| (0, order)).collect();
         let mut budget = FIRST_BUDGET.min(node_limit);
         loop {
             // The first round's budget is too small to tell the candidates apart.
@@ -200,7 +213,7 @@ const STEPS_PER_NODE: u64 = 4;
 
 /// The candidate orders of [`VariableOrder::Heuristic`], most promising first, without
 /// duplicates.
-fn heuristic_orders(formula: &Formula) -> Vec<Vec<VarId>> {
+pub(crate) fn heuristic_orders(formula: &Formula) -> Vec<Vec<VarId>> {
     let mut candidates: Vec<Vec<VarId>> = Vec::new();
     for order in [
         formula.gates_first_order(GateSort::SmallestFirst),

@@ -198,19 +198,35 @@ impl CutSets {
     /// `u128::MAX`. Linear in the number of nodes times the spread of orders below each node;
     /// a node's counts are dropped once all its parents have used them.
     pub fn count_by_order(&self) -> Vec<u128> {
+        self.count_by_order_with(&|_| None, usize::MAX)
+    }
+
+    /// Like [`CutSets::count_by_order`], but a variable for which `family` gives counts by
+    /// order stands for a whole family of sets over variables of its own (a module's cut sets,
+    /// counted the same way), and only orders up to `cap` are counted.
+    pub(crate) fn count_by_order_with<'f>(
+        &self,
+        family: &dyn Fn(VarId) -> Option<&'f [u128]>,
+        cap: usize,
+    ) -> Vec<u128> {
         let mut parents = vec![0_u32; self.nodes.len()];
         parents[self.root as usize] += 1;
         for node in &self.nodes[2..] {
             parents[node.hi as usize] += 1;
             parents[node.lo as usize] += 1;
         }
+        let one_variable = Distribution { min_order: 1, counts: vec![1] };
         let mut dists: Vec<Option<Distribution>> = Vec::with_capacity(self.nodes.len());
         dists.push(Some(Distribution { min_order: 0, counts: Vec::new() }));
         dists.push(Some(Distribution { min_order: 0, counts: vec![1] }));
         for node in &self.nodes[2..] {
             let hi = dists[node.hi as usize].as_ref().expect("hi counted and kept");
             let lo = dists[node.lo as usize].as_ref().expect("lo counted and kept");
-            let dist = hi.add_variable_then_union(lo);
+            let var = self.order[node.level as usize];
+            let dist = match family(var) {
+                None => hi.join_then_union(&one_variable, lo, cap),
+                Some(counts) => hi.join_then_union(&Distribution::from_counts(counts), lo, cap),
+            };
             for child in [node.hi, node.lo] {
                 parents[child as usize] -= 1;
                 if parents[child as usize] == 0 && child > 1 {
@@ -222,6 +238,7 @@ impl CutSets {
         let root = dists[self.root as usize].take().expect("root counted");
         let mut by_order = vec![0; root.min_order];
         by_order.extend(root.counts);
+        by_order.truncate(cap.saturating_add(1));
         while by_order.last() == Some(&0) {
             by_order.pop();
         }
@@ -272,20 +289,40 @@ struct Distribution {
 }
 
 impl Distribution {
-    /// The counts of { {x} ∪ s : s ∈ self } ∪ other for a variable x in neither family.
-    fn add_variable_then_union(&self, other: &Distribution) -> Distribution {
-        let shifted_min = self.min_order + 1;
-        if other.counts.is_empty() {
-            return Distribution { min_order: shifted_min, counts: self.counts.clone() };
-        }
-        if self.counts.is_empty() {
+    /// Counts by order from order 0, leading zeros dropped.
+    fn from_counts(counts: &[u128]) -> Distribution {
+        let min_order = counts.iter().position(|&c| c != 0).unwrap_or(counts.len());
+        Distribution { min_order, counts: counts[min_order..].to_vec() }
+    }
+
+    /// The counts of { s ∪ t : s ∈ self, t ∈ join } ∪ other, for a family `join` over
+    /// variables in neither family, up to order `cap`.
+    fn join_then_union(
+        &self,
+        join: &Distribution,
+        other: &Distribution,
+        cap: usize,
+    ) -> Distribution {
+        let shifted_min = self.min_order + join.min_order;
+        // The product's orders, shifted_min.., capped.
+        let product_len = if self.counts.is_empty() || join.counts.is_empty() {
+            0
+        } else {
+            (self.counts.len() + join.counts.len() - 1)
+                .min(cap.saturating_add(1).saturating_sub(shifted_min))
+        };
+        if product_len == 0 {
             return other.clone();
         }
-        let min_order = shifted_min.min(other.min_order);
-        let end = (shifted_min + self.counts.len()).max(other.min_order + other.counts.len());
+        let min_order =
+            if other.counts.is_empty() { shifted_min } else { shifted_min.min(other.min_order) };
+        let end = (shifted_min + product_len).max(other.min_order + other.counts.len());
         let mut counts = vec![0_u128; end - min_order];
-        for (i, &count) in self.counts.iter().enumerate() {
-            counts[shifted_min + i - min_order] = count;
+        for (i, &a) in self.counts.iter().enumerate().take(product_len) {
+            for (j, &b) in join.counts.iter().enumerate().take(product_len - i) {
+                let slot = &mut counts[shifted_min + i + j - min_order];
+                *slot = slot.saturating_add(a.saturating_mul(b));
+            }
         }
         for (i, &count) in other.counts.iter().enumerate() {
             let slot = &mut counts[other.min_order + i - min_order];

@@ -37,6 +37,11 @@ impl GateId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The gate numbered `index` (the caller knows it exists). Constant time.
+    pub(crate) fn from_index(index: usize) -> GateId {
+        GateId(u32::try_from(index).expect("gate ids fit in u32"))
+    }
 }
 
 /// An input of a gate, or the top of a formula: a constant, a variable or another gate.
@@ -521,6 +526,13 @@ impl Formula {
     }
 
     /// All gates, indexed by [`GateId::index`]. Constant time.
+    /// Replaces each variable's probability by `f(var, old)`. Linear in the variables.
+    pub(crate) fn set_probabilities(&mut self, f: impl Fn(VarId, Probability) -> Probability) {
+        for (index, p) in self.probabilities.iter_mut().enumerate() {
+            *p = f(VarId(index as u32), *p);
+        }
+    }
+
     pub(crate) fn gates(&self) -> &[Gate] {
         &self.gates
     }

@@ -5,6 +5,8 @@
 //!
 //! The pipeline is [`FormulaBuilder`] → [`Formula`] → [`Bdd::build`] → [`Bdd::probability`],
 //! [`Bdd::importance`] and [`Bdd::cut_sets`] → [`CutSets::count`], [`CutSets::list`].
+//! [`ModularBdd`] solves each independent subtree (module) of a formula on its own, for the
+//! probability and the cut-set counts of large fault trees.
 
 mod bdd;
 mod compile;
@@ -13,6 +15,7 @@ mod error;
 mod formula;
 mod importance;
 pub mod mef;
+mod module;
 mod table;
 mod zbdd;
 
@@ -25,3 +28,4 @@ pub use error::{EngineError, Location, MefError, MefErrorKind};
 pub use formula::{Formula, FormulaBuilder, Gate, GateId, Operand, Probability, VarId};
 pub use importance::Importance;
 pub use mef::{MefModel, TopEvent, read_mef, write_mef};
+pub use module::ModularBdd;
