@@ -308,7 +308,7 @@ impl ModularBdd {
     }
 
     /// How many minimal cut sets of at most `options.max_order` variables the top event has,
-    /// by order (entry k counts the sets of k variables), as [`CutSets::count_by_order`] gives
+    /// by order (entry k counts the sets of k variables), as [`crate::CutSets::count_by_order`] gives
     /// for the whole formula, without building the whole formula's diagram: each module's
     /// counts replace its proxy in its parent's count.
     ///
