@@ -12,12 +12,14 @@ use blastradius_server::{AddModelError, Config, Store};
 use crate::Failure;
 
 #[derive(clap::Args)]
-#[command(after_help = "Mutating requests (uploads, analyses) need `Authorization: Bearer <token>`. The token is\n\
+#[command(
+    after_help = "Mutating requests (uploads, analyses) need `Authorization: Bearer <token>`. The token is\n\
 generated on first start, kept in the database and printed at every start, unless --token gives one.\n\
 The API is described at /openapi.json; the dashboard is at /.\n\n\
 Example: blastradius serve examples/fintech-single-region.yaml --db history.db --listen 127.0.0.1:8080\n\
          curl -H \"Authorization: Bearer $TOKEN\" -d '{\"fail\":[\"aws/us-east-1\"]}' \\\n\
-              http://127.0.0.1:8080/api/models/1/what-if")]
+              http://127.0.0.1:8080/api/models/1/what-if"
+)]
 pub(crate) struct ServeArgs {
     /// Model files (YAML) to validate and store at start; an invalid one stops the server.
     #[arg(value_name = "MODEL")]
@@ -40,7 +42,8 @@ pub(crate) struct ServeArgs {
 /// diagnostics (exit 1); a database, file or address that cannot be used is a usage error.
 pub(crate) fn run(args: ServeArgs) -> Result<(), Failure> {
     if args.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
-        let message = "--token is empty; give a secret, or leave the flag out to use a generated one";
+        let message =
+            "--token is empty; give a secret, or leave the flag out to use a generated one";
         return Err(anyhow::anyhow!(message).into());
     }
     let store = Arc::new(Store::open(&args.db).context("cannot use the history database")?);
@@ -53,7 +56,9 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), Failure> {
             }
             Err(AddModelError::Invalid(error)) => return Err(Failure::Invalid(error)),
             Err(AddModelError::Store(error)) => {
-                return Err(anyhow::Error::new(error).context(format!("cannot store {file}")).into());
+                return Err(anyhow::Error::new(error)
+                    .context(format!("cannot store {file}"))
+                    .into());
             }
         }
     }

@@ -75,8 +75,9 @@ impl ApiError {
         let mut error = json!({ "message": message });
         if let Self::InvalidModel(model_error) = self {
             // The same document as `blastradius validate --format json`, beside the message.
-            let diagnostics: Value = serde_json::from_str(&blastradius_report::model_error_json(model_error))
-                .expect("the report crate writes JSON");
+            let diagnostics: Value =
+                serde_json::from_str(&blastradius_report::model_error_json(model_error))
+                    .expect("the report crate writes JSON");
             if let (Some(error), Value::Object(fields)) = (error.as_object_mut(), diagnostics) {
                 error.extend(fields);
             }
@@ -89,7 +90,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), json_body(self.body().to_string())).into_response();
         if matches!(self, Self::Unauthorized) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -285,9 +288,13 @@ fn loaded(state: &AppState, id: i64) -> Result<Arc<Loaded>, ApiError> {
         return Ok(found);
     }
     let record = state.store.model(id)?.ok_or_else(|| ApiError::NotFound(format!("model {id}")))?;
-    let model = blastradius_model::load(&record.summary.file, record.source.as_bytes()).map_err(
-        |e| ApiError::Internal(format!("stored model {id} no longer loads: {} problems", e.diagnostics.len())),
-    )?;
+    let model =
+        blastradius_model::load(&record.summary.file, record.source.as_bytes()).map_err(|e| {
+            ApiError::Internal(format!(
+                "stored model {id} no longer loads: {} problems",
+                e.diagnostics.len()
+            ))
+        })?;
     let index = WhatIfIndex::new(&model);
     let loaded = Arc::new(Loaded { model, index, lowering: OnceLock::new() });
     let mut models = state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -354,7 +361,11 @@ fn selected_functions(model: &Model, function: Option<&str>) -> Result<Vec<usize
     }
 }
 
-fn engine_error(model: &Model, function: usize, error: blastradius_analysis::EngineError) -> ApiError {
+fn engine_error(
+    model: &Model,
+    function: usize,
+    error: blastradius_analysis::EngineError,
+) -> ApiError {
     ApiError::Unprocessable(format!(
         "function `{}`: {error}: too large to analyse exactly",
         model.functions()[function].id
@@ -413,7 +424,9 @@ async fn run_what_if(
     analysis(state, headers, id, body, "what-if", |loaded, params: &WhatIfParams| {
         let model = &loaded.model;
         if params.fail.is_empty() {
-            return Err(ApiError::Unprocessable("`fail` is empty: name at least one id to fail".to_owned()));
+            return Err(ApiError::Unprocessable(
+                "`fail` is empty: name at least one id to fail".to_owned(),
+            ));
         }
         let mut failed = Vec::with_capacity(params.fail.len());
         for name in &params.fail {

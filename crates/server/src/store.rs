@@ -222,7 +222,8 @@ impl Store {
         let mut statement = connection
             .prepare(&format!("{MODEL_SUMMARY} ORDER BY id DESC"))
             .map_err(sqlite("cannot list models"))?;
-        let rows = statement.query_map([], read_model_summary).map_err(sqlite("cannot list models"))?;
+        let rows =
+            statement.query_map([], read_model_summary).map_err(sqlite("cannot list models"))?;
         rows.collect::<Result<_, _>>().map_err(sqlite("cannot list models"))
     }
 
@@ -286,10 +287,14 @@ impl Store {
     pub fn run(&self, id: i64) -> Result<Option<(RunSummary, String)>, StoreError> {
         let connection = self.lock();
         connection
-            .query_row(&format!("SELECT result, {RUN_COLUMNS} FROM runs WHERE id = ?1"), [id], |row| {
-                let result: String = row.get(0)?;
-                Ok((run_summary_at(row, 1)?, result))
-            })
+            .query_row(
+                &format!("SELECT result, {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+                [id],
+                |row| {
+                    let result: String = row.get(0)?;
+                    Ok((run_summary_at(row, 1)?, result))
+                },
+            )
             .optional()
             .map_err(sqlite("cannot read the run"))
     }
@@ -316,7 +321,8 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-const MODEL_SUMMARY: &str = "SELECT id, file, name, created_at, length(CAST(source AS BLOB)) FROM models";
+const MODEL_SUMMARY: &str =
+    "SELECT id, file, name, created_at, length(CAST(source AS BLOB)) FROM models";
 const RUN_COLUMNS: &str = "id, model_id, kind, params, duration_ms, created_at";
 const RUN_SUMMARY: &str = "SELECT id, model_id, kind, params, duration_ms, created_at FROM runs";
 
