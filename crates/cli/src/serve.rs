@@ -89,7 +89,26 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), Failure> {
         let _ = stderr.flush();
         drop(stderr);
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            // Ctrl-C, or SIGTERM from a service manager: finish the requests under way, then stop.
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut terminate) => {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => {}
+                            _ = terminate.recv() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         };
         blastradius_server::serve(listener, store, config, shutdown)
             .await

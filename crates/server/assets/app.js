@@ -673,7 +673,7 @@
     if (run.kind === 'what-if') return 'fail ' + (p.fail || []).join(', ');
     const parts = [];
     if (p.function) parts.push(p.function);
-    else if (run.kind !== 'availability') parts.push('every function');
+    else parts.push('every function');
     if (p.max_order) parts.push('up to ' + p.max_order);
     return parts.join(', ');
   }

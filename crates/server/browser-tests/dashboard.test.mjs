@@ -35,10 +35,16 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   viewport: { width: 1440, height: 900 },
 });
 const failures = [];
+let expectRefusal = false;
 const page = context.pages()[0] || (await context.newPage());
 try {
   page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') failures.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    // The browser logs the refused upload below (422) itself; anything else is a failure.
+    if (message.type() === 'error' && !(expectRefusal && message.text().includes('status of 422'))) {
+      failures.push(`console: ${message.text()}`);
+    }
+  });
   // Nothing may leave the machine: every request goes to the server under test.
   page.on('request', (request) => {
     if (!request.url().startsWith(url) && !request.url().startsWith('data:')) failures.push(`outside request: ${request.url()}`);
@@ -111,6 +117,20 @@ try {
   const kindsRun = await page.locator('#history-table tbody tr td:nth-child(4)').allTextContents();
   assert.deepEqual(sorted(new Set(kindsRun)), ['availability', 'cutsets', 'importance', 'what-if']);
   await page.screenshot({ path: join(shots, 'dashboard-history.png') });
+
+  // Uploading an invalid model shows the CLI's located diagnostics.
+  expectRefusal = true;
+  await page.setInputFiles('#upload', {
+    name: 'broken.yaml', mimeType: 'text/yaml',
+    buffer: Buffer.from('version: 1\nname: broken\ncomponents:\n  api:\n    depends_on: [dbb]\n  db: {}\n'),
+  });
+  await page.waitForSelector('#dialog[open] .diagnostic', { timeout: 30000 });
+  assert.equal(await page.textContent('#dialog-title'), 'The model is not valid');
+  const diagnostic = await page.textContent('#dialog .diagnostic');
+  assert.ok(diagnostic.startsWith('broken.yaml:5:18: error: unknown id `dbb`'), diagnostic);
+  await page.screenshot({ path: join(shots, 'dashboard-invalid-upload.png') });
+  await page.click('#dialog button[value="ok"]');
+  expectRefusal = false;
 
   assert.deepEqual(failures, [], 'no page errors and no requests leaving the server');
   console.log(`ok: ${shown.down.length} nodes down and ${shown.degraded.length} degraded highlighted as the CLI says; screenshots in ${shots}`);

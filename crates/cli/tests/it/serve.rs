@@ -125,7 +125,7 @@ fn every_acknowledged_run_survives_a_kill_during_writes() {
                         Some(TOKEN),
                         body.as_bytes(),
                     ) else {
-                        return;
+                        return true;
                     };
                     if response.status == 201 {
                         let run = response
@@ -137,6 +137,7 @@ fn every_acknowledged_run_survives_a_kill_during_writes() {
                         panic!("a write was refused: {} {}", response.status, response.body);
                     }
                 }
+                false
             })
         })
         .collect();
@@ -149,7 +150,8 @@ fn every_acknowledged_run_survives_a_kill_during_writes() {
     }
     drop(server);
     for writer in writers {
-        writer.join().expect("no writer panicked");
+        let cut_off = writer.join().expect("no writer panicked");
+        assert!(cut_off, "the kill came while every writer was still writing");
     }
     let acknowledged = acknowledged.lock().expect("not poisoned").clone();
     assert!(acknowledged.len() >= 60, "only {} writes were acknowledged", acknowledged.len());

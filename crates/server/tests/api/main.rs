@@ -353,3 +353,90 @@ fn the_dashboard_and_its_assets_are_served_from_the_binary() {
     }
     assert_eq!(request(server.address, "GET", "/assets/../Cargo.toml", None, b"").status, 404);
 }
+
+#[test]
+fn the_same_model_uploaded_twice_is_stored_once() {
+    let server = start();
+    let first = upload_example(&server);
+    assert_eq!(upload_example(&server), first);
+    let renamed = request(
+        server.address,
+        "POST",
+        "/api/models?file=other.yaml",
+        Some(TOKEN),
+        EXAMPLE.as_bytes(),
+    );
+    assert_eq!(renamed.status, 201);
+    assert_ne!(renamed.json()["id"], first, "another file name is another model");
+    let models = request(server.address, "GET", "/api/models", None, b"").json();
+    assert_eq!(models["models"].as_array().map(Vec::len), Some(2));
+    let source = request(server.address, "GET", &format!("/api/models/{first}/source"), None, b"");
+    assert_eq!(source.body, EXAMPLE, "the source comes back byte for byte");
+}
+
+#[test]
+fn the_graph_nests_provider_structure_and_draws_redundancy_as_groups() {
+    let server = start();
+    let id = upload_example(&server);
+    let graph =
+        request(server.address, "GET", &format!("/api/models/{id}/graph"), None, b"").json();
+    let node = |wanted: &str| {
+        graph["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|n| n["id"] == wanted)
+            .cloned()
+            .expect(wanted)
+    };
+    assert_eq!(node("aws")["parent"], Value::Null);
+    assert_eq!(node("aws/us-east-1")["parent"], "aws");
+    assert_eq!(node("aws/us-east-1/use1-az1")["parent"], "aws/us-east-1");
+    assert_eq!(node("aws/us-east-1/use1-az1")["label"], "use1-az1");
+    assert_eq!(node("aws/global/iam")["parent"], "aws");
+    assert_eq!(node("ledger-db")["kind"], "component");
+    // ledger-db: a 2-of-3 quorum over the zones, then hard dependencies.
+    let groups: Vec<&Value> = graph["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["owner"] == "ledger-db")
+        .collect();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["kind"], "at_least");
+    assert_eq!(groups[0]["label"], "2 of 3");
+    assert_eq!(
+        groups[0]["members"],
+        json!(["aws/us-east-1/use1-az1", "aws/us-east-1/use1-az2", "aws/us-east-1/use1-az4"])
+    );
+    let edges: Vec<(String, String)> = graph["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| e["source"] == "api-gateway")
+        .map(|e| {
+            (
+                e["target"].as_str().unwrap_or_default().to_owned(),
+                e["kind"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let edge = |target: &str, kind: &str| (target.to_owned(), kind.to_owned());
+    assert_eq!(
+        edges,
+        [
+            edge("eks-cluster", "hard"),
+            edge("edge", "hard"),
+            edge("alb", "hard"),
+            edge("auth-service", "hard"),
+            edge("observability", "soft")
+        ]
+    );
+    // No parent dependency is drawn as an edge: nesting shows it.
+    assert!(
+        graph["edges"].as_array().expect("edges").iter().all(|e| e["source"] != "aws/us-east-1")
+    );
+    let sign_in = &graph["functions"][0];
+    assert_eq!(sign_in["id"], "app-sign-in");
+    assert_eq!(sign_in["delivered_by"], json!(["edge", "api-gateway", "auth-service"]));
+}
