@@ -16,9 +16,9 @@ use crate::Failure;
     after_help = "Mutating requests (uploads, analyses) need `Authorization: Bearer <token>`. The token is\n\
 generated on first start, kept in the database and printed at every start, unless --token gives one.\n\
 The API is described at /openapi.json; the dashboard is at /.\n\n\
-Example: blastradius serve examples/fintech-single-region.yaml --db history.db --listen 127.0.0.1:8080\n\
-         curl -H \"Authorization: Bearer $TOKEN\" -d '{\"fail\":[\"aws/us-east-1\"]}' \\\n\
-              http://127.0.0.1:8080/api/models/1/what-if"
+Example: blastradius serve examples/fintech-single-region.yaml --db history.db\n\
+Then open the dashboard address it prints, or call the API:\n\
+curl -H \"Authorization: Bearer $TOKEN\" -d '{\"fail\":[\"aws\"]}' localhost:8080/api/models/1/what-if"
 )]
 pub(crate) struct ServeArgs {
     /// Model files (YAML) to validate and store at start; an invalid one stops the server.
