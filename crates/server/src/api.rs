@@ -322,9 +322,9 @@ struct WhatIfParams {
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct CutSetsParams {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     function: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     max_order: Option<u32>,
 }
 
@@ -337,7 +337,7 @@ struct AvailabilityParams {}
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct ImportanceParams {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     function: Option<String>,
 }
 
