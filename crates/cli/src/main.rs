@@ -13,6 +13,8 @@ use blastradius_model::{Model, ModelError};
 use blastradius_report::{Options, graph_dot, graph_mermaid};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod serve;
+
 /// Model files larger than this are refused before reading; a million-component model is
 /// about 60 MiB.
 const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
@@ -163,6 +165,8 @@ Example: blastradius fta crates/engine/test_data/aralia/chinese.xml --max-order 
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Serve the HTTP API and web dashboard, keeping every run in a SQLite history.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,7 +212,7 @@ fn main() -> ExitCode {
         | Command::Importance { format, .. }
         | Command::Fta { format, .. }
         | Command::Demo { format } => *format,
-        Command::Graph { .. } => Format::Human,
+        Command::Graph { .. } | Command::Serve(_) => Format::Human,
     };
     match run(cli.command, options) {
         Ok(()) => ExitCode::SUCCESS,
@@ -237,6 +241,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command, options: Options) -> Result<(), Failure> {
     match command {
+        Command::Serve(args) => serve::run(args)?,
         Command::Validate { model, format } => {
             let (file, model) = load(&model)?;
             print(&match format {

@@ -4,6 +4,7 @@
 mod cli;
 mod fta;
 mod risk;
+mod serve;
 
 use std::path::Path;
 use std::process::Command;
