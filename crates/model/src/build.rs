@@ -7,10 +7,10 @@ use std::fmt::Display;
 
 use crate::cycles::find_cycles;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::layer::Layer;
 use crate::model::{
     DependencyData, DependencyKind, Function, Model, NodeData, NodeId, NodeKind, Origin,
 };
-use crate::layer::Layer;
 use crate::raw::{Named, RawComponent, RawModel, RawRequirement};
 use crate::suggest::{Suggester, closest};
 
@@ -43,7 +43,9 @@ impl Builder<'_> {
                             "id `{id}` is taken by a node of catalogue `{name}` (opted into at {opted_in})"
                         )
                     }
-                    None => format!("duplicate id `{id}`; it is first defined at {}", first.location),
+                    None => {
+                        format!("duplicate id `{id}`; it is first defined at {}", first.location)
+                    }
                 };
                 let diagnostic = Diagnostic::error(location, message);
                 self.diagnostics.push(if first.layer.is_some() {
@@ -292,17 +294,26 @@ fn select_layers<'l>(
         let Some(layer) = layers.iter().find(|layer| layer.name == named.text) else {
             let known: Vec<&str> = layers.iter().map(|layer| layer.name.as_str()).collect();
             let help = match closest(named.text, known.iter().copied()) {
-                Some(name) => format!("did you mean `{name}`? the catalogue has {}", known.join(", ")),
+                Some(name) => {
+                    format!("did you mean `{name}`? the catalogue has {}", known.join(", "))
+                }
                 None if known.is_empty() => "this build has no catalogue".to_owned(),
                 None => format!("the catalogue has {}", known.join(", ")),
             };
             builder.diagnostics.push(
-                Diagnostic::error(named.location, format!("unknown catalogue entry `{}`", named.text))
-                    .with_help(help),
+                Diagnostic::error(
+                    named.location,
+                    format!("unknown catalogue entry `{}`", named.text),
+                )
+                .with_help(help),
             );
             continue;
         };
-        if catalog.iter().take_while(|other| !std::ptr::eq(*other, named)).any(|other| other.text == named.text) {
+        if catalog
+            .iter()
+            .take_while(|other| !std::ptr::eq(*other, named))
+            .any(|other| other.text == named.text)
+        {
             builder.diagnostics.push(Diagnostic::error(
                 named.location,
                 format!("catalogue entry `{}` is listed twice", named.text),
@@ -321,7 +332,10 @@ fn select_layers<'l>(
                     Some(other) => pending.push(other),
                     None => builder.diagnostics.push(Diagnostic::error(
                         named.location,
-                        format!("catalogue entry `{}` requires `{required}`, which this build lacks", layer.name),
+                        format!(
+                            "catalogue entry `{}` requires `{required}`, which this build lacks",
+                            layer.name
+                        ),
                     )),
                 }
             }
@@ -335,10 +349,7 @@ type ResolvedLayerDependency = (NodeId, DependencyKind, Vec<NodeId>, u32);
 
 /// Adds the nodes of the selected layers that the file does not declare, checks that those it
 /// does declare have the same kind, and resolves the layers' dependencies.
-fn add_layer_nodes(
-    builder: &mut Builder<'_>,
-    selected: &[&Layer],
-) -> Vec<ResolvedLayerDependency> {
+fn add_layer_nodes(builder: &mut Builder<'_>, selected: &[&Layer]) -> Vec<ResolvedLayerDependency> {
     for (layer_index, layer) in selected.iter().enumerate() {
         let opted_in = builder.layer_names[layer_index].1;
         for node in &layer.nodes {
@@ -353,10 +364,9 @@ fn add_layer_nodes(
                         node.kind.word()
                     );
                     let location = data.location;
-                    builder.diagnostics.push(
-                        Diagnostic::error(location, message)
-                            .with_help("declare it as the catalogue does, or drop the entry from `catalog:`"),
-                    );
+                    builder.diagnostics.push(Diagnostic::error(location, message).with_help(
+                        "declare it as the catalogue does, or drop the entry from `catalog:`",
+                    ));
                 }
                 continue;
             }
@@ -372,7 +382,10 @@ fn add_layer_nodes(
                     None => {
                         builder.diagnostics.push(Diagnostic::error(
                             opted_in,
-                            format!("catalogue `{}` lists `{}` before its parent", layer.name, node.id),
+                            format!(
+                                "catalogue `{}` lists `{}` before its parent",
+                                layer.name, node.id
+                            ),
                         ));
                         continue;
                     }

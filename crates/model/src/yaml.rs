@@ -486,7 +486,8 @@ pub fn parse_document(text: &str) -> Result<Tree, Vec<Diagnostic>> {
         _ => {
             let mut diagnostics = diagnostics.into_sorted(crate::MAX_DIAGNOSTICS);
             if diagnostics.is_empty() {
-                diagnostics.push(Diagnostic::error(Location { line: 1, column: 1 }, "the file is empty"));
+                diagnostics
+                    .push(Diagnostic::error(Location { line: 1, column: 1 }, "the file is empty"));
             }
             Err(diagnostics)
         }
