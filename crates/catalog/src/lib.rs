@@ -2,11 +2,12 @@
 //! dependencies, and a library of historic outages as replayable scenarios, every statement
 //! with its source and evidence grade. The data lives in `catalog/` and `scenarios/` at the
 //! repository root and is compiled in; this crate reads it and merges the catalogue into
-//! models. It reads no files at run time.
+//! models, and replays scenarios on them. It reads no files at run time.
 
 mod catalog;
 mod evidence;
 mod read;
+mod replay;
 mod scenario;
 
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod tests;
 
 pub use catalog::{Catalog, CatalogEdge, CatalogNode, Effect};
 pub use evidence::{Evidence, Source};
+pub use replay::{ScenarioReplay, replay_scenario};
 pub use scenario::{Cited, Event, Scenario, UtcMinute, builtin_scenarios, parse_scenario};
 
 use blastradius_model::{Model, ModelError};

@@ -161,3 +161,5 @@ fn catalogue_nodes_have_the_kinds_their_ids_imply() {
         );
     }
 }
+
+mod ground_truth;
