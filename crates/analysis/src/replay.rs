@@ -171,9 +171,10 @@ pub struct ExercisedSpof {
 }
 
 /// The single points of failure (minimal cut sets of order one, from the exact engine) of the
-/// functions the replay took down, that were themselves down during the replay, with the
-/// function downtime each would have saved by staying up (the replay re-run with that node
-/// spared). Sorted by the downtime saved, most first, then by id.
+/// functions the replay took down, that were themselves down during the replay and whose
+/// staying up would have saved downtime (the replay re-run with that node spared: its own
+/// failures ignored, its dependencies unable to take it down). Sorted by the downtime saved,
+/// most first, then by id.
 ///
 /// # Errors
 /// [`EngineError::NodeLimitExceeded`] when a function's decision diagram outgrows the engine's
@@ -210,6 +211,7 @@ pub fn exercised_spofs(
     let saved = |spof: &ExercisedSpof| -> i64 {
         spof.functions.iter().map(|(_, down, spared)| down - spared).sum()
     };
+    spofs.retain(|spof| saved(spof) > 0);
     spofs.sort_by(|a, b| {
         saved(b).cmp(&saved(a)).then_with(|| model.id(a.node).cmp(model.id(b.node)))
     });
