@@ -108,6 +108,11 @@ impl<'t> Items<'t> {
 }
 
 impl<'t> Entries<'t> {
+    /// True for `{}`.
+    pub fn is_empty(self) -> bool {
+        self.indices.is_empty()
+    }
+
     /// The number of entries.
     pub fn len(self) -> usize {
         self.indices.len() / 2

@@ -614,21 +614,20 @@ fn build(input: IncidentInput<'_>) -> Document {
         let cite = builder.cite_scenario(&item.source, item.evidence);
         items.push(vec![strong("Provider:"), text(" "), text(item.text.clone()), cite]);
     }
-    let mut hidden: Vec<(NodeId, usize)> = Vec::new();
-    for step in 0..steps.len() {
+    let mut is_hidden = vec![false; model.n_nodes()];
+    for step in steps {
         for node in model.node_ids() {
-            if let Some(Cause::Dependency { dependency, .. }) = steps[step].result.cause(node) {
-                if matches!(model.dependency(dependency).origin, Origin::Catalog(_))
-                    && !hidden.iter().any(|(n, _)| *n == node)
-                {
-                    hidden.push((node, step));
+            if let Some(Cause::Dependency { dependency, .. }) = step.result.cause(node) {
+                if matches!(model.dependency(dependency).origin, Origin::Catalog(_)) {
+                    is_hidden[node.index()] = true;
                 }
             }
         }
     }
-    hidden.sort_by(|a, b| model.id(a.0).cmp(model.id(b.0)));
-    if !hidden.is_empty() {
-        let names: Vec<String> = hidden.iter().map(|(n, _)| model.id(*n).to_owned()).collect();
+    let mut names: Vec<&str> =
+        model.node_ids().filter(|n| is_hidden[n.index()]).map(|n| model.id(n)).collect();
+    names.sort_unstable();
+    if !names.is_empty() {
         items.push(vec![
             strong("Hidden couplings:"), text(" "),
             text(format!(

@@ -46,8 +46,8 @@ fn demo_runs_with_no_arguments_and_writes_the_report() {
 fn demo_json_is_the_incident_report() {
     let dir = scratch("demo-json");
     let output = run_in(&dir, &["demo", "--format", "json", "--out", "report"]);
-    let written = std::fs::read_to_string(dir.join("report/aws-us-east-1-2025-10-20.json"))
-        .expect("written");
+    let written =
+        std::fs::read_to_string(dir.join("report/aws-us-east-1-2025-10-20.json")).expect("written");
     assert!(output.contains(&written), "stdout is the written JSON report");
 }
 
@@ -119,7 +119,12 @@ fn bad_scenarios_are_located_errors_or_usage_errors() {
             "--model",
             "examples/fintech-single-region.yaml"
         ]),
-        run(&["replay", "aws-us-east-1-2025-10-21", "--model", "examples/fintech-single-region.yaml"]),
+        run(&[
+            "replay",
+            "aws-us-east-1-2025-10-21",
+            "--model",
+            "examples/fintech-single-region.yaml"
+        ]),
         run(&["replay", "fastly-2021-06-08", "--model", "no-such-model.yaml"]),
     ));
 }
@@ -149,7 +154,8 @@ fn catalog_lists_and_explains_with_sources() {
 /// blank page. Skipped (with a note) where Chromium is missing, except in CI, which installs it.
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let has_chromium = Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
+    let has_chromium =
+        Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
     #[allow(clippy::disallowed_methods, reason = "test helpers may read the environment")]
     let in_ci = std::env::var_os("CI").is_some();
     if !has_chromium {
