@@ -73,7 +73,7 @@ pub struct Source {
 }
 
 impl Source {
-    /// "title <url>", or the title alone.
+    /// The title followed by the address in angle brackets, or the title alone.
     pub fn citation(&self) -> String {
         match &self.url {
             Some(url) => format!("{} <{url}>", self.title),

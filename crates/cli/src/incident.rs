@@ -74,7 +74,7 @@ pub(crate) struct ReplayArgs {
     /// The model file (YAML) to replay it on.
     #[arg(long, value_name = "MODEL")]
     model: PathBuf,
-    /// Write the report as DIR/<scenario>.md, .html and .json, and print a summary.
+    /// Write the report as DIR/SCENARIO-ID.md, .html and .json, and print a summary.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The format printed when --out is not given.
