@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use blastradius_model::yaml::{Entries, Node, parse_document};
+use blastradius_model::yaml::{Entries, Node, Value, parse_document};
 use blastradius_model::{Location, ModelError};
 
 use crate::catalog::{read_citation, read_sources};
@@ -37,6 +37,14 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
     ),
     ("scenarios/fastly-2021-06-08.yaml", include_str!("../../../scenarios/fastly-2021-06-08.yaml")),
     ("scenarios/meta-2021-10-04.yaml", include_str!("../../../scenarios/meta-2021-10-04.yaml")),
+    (
+        "scenarios/akamai-edge-dns-2021-07-22.yaml",
+        include_str!("../../../scenarios/akamai-edge-dns-2021-07-22.yaml"),
+    ),
+    (
+        "scenarios/dyn-dns-2016-10-21.yaml",
+        include_str!("../../../scenarios/dyn-dns-2016-10-21.yaml"),
+    ),
 ];
 
 /// A UTC time to the minute, as minutes since 1970-01-01 00:00 UTC.
@@ -353,16 +361,25 @@ fn read_scenario(reader: &mut Reader, file: &str, root: Node<'_>) -> Option<Scen
         if items.is_empty() {
             reader.error(node.location(), "the timeline is empty".to_owned(), None);
         }
+        let mut previous: Option<UtcMinute> = None;
         for item in items {
-            if let Some(event) = read_event(reader, item, &sources) {
-                if let Some(previous) = timeline.last().map(|e: &Event| e.at) {
-                    if event.at < previous {
-                        let message =
-                            format!("event at {} comes after one at {previous}", event.at);
-                        let help = Some("list the timeline in time order".to_owned());
-                        reader.error(item.location(), message, help);
-                    }
+            // The order is checked on every event whose time reads, valid or not.
+            let at = match item.value() {
+                Value::Map(fields) => fields.get("at").and_then(|e| match e.value.value() {
+                    Value::Scalar { text, .. } => UtcMinute::parse(text.trim()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            if let (Some(at), Some(before)) = (at, previous) {
+                if at < before {
+                    let message = format!("event at {at} comes after one at {before}");
+                    let help = Some("list the timeline in time order".to_owned());
+                    reader.error(item.location(), message, help);
                 }
+            }
+            previous = at.or(previous);
+            if let Some(event) = read_event(reader, item, &sources) {
                 timeline.push(event);
             }
         }

@@ -97,12 +97,25 @@ fn conflicts_with_the_catalogue_are_located_errors() {
     let text = "version: 1\nname: m\ncatalog: [aws, stripe, awz, aws]\nproviders:\n  aws:\n    regions:\n      us-east-1: { zones: [dynamodb] }\ncomponents:\n  stripe: {}\n";
     insta::assert_snapshot!(merged(text, "aws"), @"
     m.yaml:3:24: error: unknown catalogue entry `awz`
-      help: did you mean `aws`? the catalogue has aws, azure, gcp, cloudflare, stripe, adyen, auth0, okta, twilio, datadog, github, crowdstrike, fastly, akamai, meta
+      help: did you mean `aws`? the catalogue has aws, azure, gcp, cloudflare, stripe, adyen, auth0, okta, twilio, datadog, github, crowdstrike, fastly, akamai, dyn, meta
     m.yaml:3:29: error: catalogue entry `aws` is listed twice
     m.yaml:7:28: error: `aws/us-east-1/dynamodb` is declared here as a zone, but catalogue `aws` has it as a service
       help: declare it as the catalogue does, or drop the entry from `catalog:`
     m.yaml:9:3: error: id `stripe` is taken by a node of catalogue `stripe` (opted into at 3:16)
       help: rename your component, or drop the entry from `catalog:`
+    ");
+}
+
+#[test]
+fn near_misses_of_catalogue_ids_are_warnings() {
+    let text = "version: 1\nname: m\ncatalog: [aws]\nproviders:\n  aws:\n    regions:\n      us-east1: { services: [dynamo] }\n      us-east-1: { services: [dynamodb, athena] }\n";
+    let model = load_model(&Catalog::builtin(), "m.yaml", text.as_bytes()).expect("valid");
+    let warnings: Vec<String> = model.warnings().iter().map(|w| w.render("m.yaml")).collect();
+    insta::assert_snapshot!(warnings.join("\n"), @"
+    m.yaml:7:7: warning: `aws/us-east1` is not in catalogue `aws`, so it inherits no published dependencies
+      help: did you mean `aws/us-east-1`?
+    m.yaml:7:30: warning: `aws/us-east1/dynamo` is not in catalogue `aws`, so it inherits no published dependencies
+      help: did you mean `aws/us-east-1/dynamodb`?
     ");
 }
 
@@ -140,6 +153,8 @@ fn scenario_files_get_located_errors() {
       help: the file's `sources:` has a
     s.yaml:12:76: error: unknown evidence grade `Q` in a timeline event
       help: grades are P, Pt, M, R, I, U
+    s.yaml:13:5: error: event at 2025-10-20 06:00 UTC comes after one at 2025-10-20 07:00 UTC
+      help: list the timeline in time order
     s.yaml:13:63: error: unknown key `colour` in a timeline event
       help: valid keys are `at`, `fail`, `degrade`, `recover`, `mitigate`, `response`, `text`, `source`, `evidence`
     ");

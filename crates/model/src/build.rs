@@ -114,7 +114,9 @@ pub(crate) fn build(
         suggester: Suggester::new(),
     };
     add_provider_nodes(&mut builder, &raw);
+    let n_declared = builder.nodes.len();
     let selected = select_layers(&mut builder, &raw.catalog, layers);
+    let layer_warnings = near_misses(&builder, &selected, n_declared);
     let mut layer_dependencies = add_layer_nodes(&mut builder, &selected);
     let n_provider_nodes = builder.nodes.len();
     let mut component_nodes = Vec::with_capacity(raw.components.len());
@@ -230,6 +232,10 @@ pub(crate) fn build(
         organisation: raw.organisation,
     };
     model.warnings = find_cycles(&model);
+    if !layer_warnings.is_empty() {
+        model.warnings.extend(layer_warnings);
+        model.warnings.sort_by_key(|warning| warning.location);
+    }
     Some(model)
 }
 
@@ -342,6 +348,46 @@ fn select_layers<'l>(
         }
     }
     selected
+}
+
+/// At most this many of the file's provider nodes missing from their catalogue entry are
+/// searched for a near miss, so that a huge file stays linear.
+const MAX_NEAR_MISS_SEARCHES: usize = 100;
+
+/// Warnings for regions, zones and services the file declares under a provider it takes from
+/// the catalogue, that the catalogue lacks but has a near namesake of (`aws/us-east1` for
+/// `aws/us-east-1`): likely typos, which would silently miss the catalogue's dependencies.
+fn near_misses(builder: &Builder<'_>, selected: &[&Layer], n_declared: usize) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if selected.is_empty() {
+        return warnings;
+    }
+    let known: FxHashSet<&str> =
+        selected.iter().flat_map(|layer| layer.nodes.iter().map(|node| node.id.as_str())).collect();
+    let mut n_searches = 0;
+    for data in &builder.nodes[..n_declared] {
+        let provider = data.id.split('/').next().unwrap_or_default();
+        if data.kind == NodeKind::Provider || known.contains(data.id.as_ref()) {
+            continue;
+        }
+        let Some(layer) = selected.iter().find(|layer| layer.name == provider) else { continue };
+        if n_searches == MAX_NEAR_MISS_SEARCHES {
+            break;
+        }
+        n_searches += 1;
+        let same_kind = layer.nodes.iter().filter(|node| node.kind == data.kind);
+        if let Some(near) = closest(&data.id, same_kind.map(|node| node.id.as_str())) {
+            let message = format!(
+                "`{}` is not in catalogue `{}`, so it inherits no published dependencies",
+                data.id, layer.name
+            );
+            warnings.push(
+                Diagnostic::warning(data.location, message)
+                    .with_help(format!("did you mean `{near}`?")),
+            );
+        }
+    }
+    warnings
 }
 
 /// A layer dependency resolved to node ids: the dependent, the kind, the members and the tag.

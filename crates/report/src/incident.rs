@@ -547,17 +547,21 @@ fn build(input: IncidentInput<'_>) -> Document {
         let cite = builder.cite_scenario(&indicator.source, indicator.evidence);
         items.push(vec![text(indicator.text.clone()), cite]);
     }
-    let mut first_hit: Vec<(i64, NodeId)> = Vec::new();
+    // The components hit first, the down ones before the degraded ones.
+    let mut first_hit: Vec<(i64, std::cmp::Reverse<Status>, NodeId)> = Vec::new();
     for node in model.node_ids().filter(|&n| model.kind(n) == NodeKind::Component) {
         if let Some(interval) = outcome.replay.node_intervals(node).first() {
-            first_hit.push((interval.start, node));
+            first_hit.push((interval.start, std::cmp::Reverse(interval.status), node));
         }
     }
-    first_hit.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| model.id(a.1).cmp(model.id(b.1))));
-    if let Some(&(earliest, _)) = first_hit.first() {
-        let all_first: Vec<NodeId> =
-            first_hit.iter().take_while(|(at, _)| *at == earliest).map(|(_, node)| *node).collect();
-        // Components that fail by their own provider dependency show it first; the rest follow.
+    first_hit
+        .sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| model.id(a.2).cmp(model.id(b.2))));
+    if let Some(&(earliest, ..)) = first_hit.first() {
+        let all_first: Vec<NodeId> = first_hit
+            .iter()
+            .take_while(|(at, ..)| *at == earliest)
+            .map(|(.., node)| *node)
+            .collect();
         let first: Vec<String> = all_first
             .iter()
             .take(MAX_LISTED)
