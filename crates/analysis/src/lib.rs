@@ -5,6 +5,7 @@
 
 mod fta;
 mod lower;
+mod replay;
 mod risk;
 mod what_if;
 
@@ -14,8 +15,13 @@ mod tests;
 pub use blastradius_engine::{EngineError, MefError};
 pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};
+pub use replay::{
+    ExercisedSpof, Interval, Replay, ReplayEvent, ReplayStep, exercised_spofs, minutes_in, replay,
+};
 pub use risk::{
     AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,
     cut_sets, importance,
 };
-pub use what_if::{Cause, FunctionImpact, Status, WhatIf, WhatIfIndex, what_if};
+pub use what_if::{
+    Cause, FunctionImpact, OwnStates, Status, WhatIf, WhatIfIndex, what_if, what_if_with,
+};

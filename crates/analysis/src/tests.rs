@@ -112,6 +112,7 @@ fn a_cycle_does_not_fail_by_itself_but_falls_together() {
 }
 
 mod fta;
+mod replay;
 mod risk;
 
 /// Random small models for property tests: a fixed provider structure and up to ten components,

@@ -171,7 +171,33 @@ fn node_id(index: usize) -> NodeId {
 /// down or degraded, or any other dependency member is degraded. Cycles never fail by themselves
 /// (least fixpoint). Linear in the number of nodes plus the dependencies of the nodes reached.
 pub fn what_if(model: &Model, index: &WhatIfIndex, failed: &[NodeId]) -> WhatIf {
+    what_if_with(model, index, failed, &OwnStates::default())
+}
+
+/// Nodes in a state of their own besides failed, for replaying an outage step by step.
+#[derive(Clone, Debug, Default)]
+pub struct OwnStates {
+    /// Nodes that work badly by themselves: degraded, with `Cause::Failed`, unless something
+    /// brings them down.
+    pub degraded: Vec<NodeId>,
+    /// Nodes failed away from their dependencies (a failover, a bypass): no dependency brings
+    /// them down or degrades them; their own failure still counts.
+    pub held_up: Vec<NodeId>,
+}
+
+/// [`what_if`] with nodes degraded by themselves and nodes held up whatever their dependencies
+/// do; same cost.
+pub fn what_if_with(
+    model: &Model,
+    index: &WhatIfIndex,
+    failed: &[NodeId],
+    own: &OwnStates,
+) -> WhatIf {
     let n_nodes = model.n_nodes();
+    let mut held = vec![false; n_nodes];
+    for &node in &own.held_up {
+        held[node.index()] = true;
+    }
     let mut status = vec![Status::Up; n_nodes];
     let mut cause: Vec<Option<Cause>> = vec![None; n_nodes];
     let mut down_count = vec![0u32; index.owner.len()];
@@ -194,6 +220,7 @@ pub fn what_if(model: &Model, index: &WhatIfIndex, failed: &[NodeId]) -> WhatIf 
             let owner = index.owner[dependency];
             if down_count[dependency] == index.threshold[dependency]
                 && status[owner.index()] != Status::Down
+                && !held[owner.index()]
             {
                 status[owner.index()] = Status::Down;
                 cause[owner.index()] = Some(Cause::Dependency { dependency, member: node });
@@ -201,10 +228,18 @@ pub fn what_if(model: &Model, index: &WhatIfIndex, failed: &[NodeId]) -> WhatIf 
             }
         }
     }
-    // Degradation starts at soft dependencies on down nodes and spreads through every edge.
+    // Degradation starts at nodes degraded by themselves and at soft dependencies on down
+    // nodes, and spreads through every edge.
+    for &node in &own.degraded {
+        if status[node.index()] == Status::Up {
+            status[node.index()] = Status::Degraded;
+            cause[node.index()] = Some(Cause::Failed);
+            queue.push_back(node);
+        }
+    }
     let mut degrade =
         |owner: NodeId, dependency: usize, member: NodeId, queue: &mut VecDeque<NodeId>| {
-            if status[owner.index()] == Status::Up {
+            if status[owner.index()] == Status::Up && !held[owner.index()] {
                 status[owner.index()] = Status::Degraded;
                 cause[owner.index()] = Some(Cause::Dependency { dependency, member });
                 queue.push_back(owner);

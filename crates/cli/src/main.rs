@@ -1,6 +1,8 @@
 //! The `blastradius` binary: parses flags, reads model files, runs analyses and prints reports,
 //! mapping outcomes to exit codes (0 ok, 1 model invalid, 2 usage error).
 
+mod incident;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,11 +20,6 @@ mod serve;
 /// Model files larger than this are refused before reading; a million-component model is
 /// about 60 MiB.
 const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
-
-/// The bundled example the demo runs on.
-const DEMO_MODEL: &str = include_str!("../../../examples/fintech-single-region.yaml");
-const DEMO_FILE: &str = "examples/fintech-single-region.yaml";
-const DEMO_FAILURE: &str = "aws/us-east-1";
 
 #[derive(Parser)]
 #[command(
@@ -160,11 +157,28 @@ Example: blastradius fta crates/engine/test_data/aralia/chinese.xml --max-order 
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Run the bundled example: validate a fintech's model and fail AWS us-east-1 under it.
-    Demo {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    /// Replay the AWS us-east-1 outage of October 2025 on a bundled fintech and write the
+    /// incident report (no arguments or files needed).
+    #[command(
+        after_help = "Prints a summary and writes blastradius-demo-report/aws-us-east-1-2025-10-20.{md,html,json}\n\
+(or under --out DIR).\n\n\
+Example: blastradius demo\n         blastradius demo --out /tmp/report --format json"
+    )]
+    Demo(incident::DemoArgs),
+    /// The built-in provider catalogue: what a model inherits with `catalog: [..]`, with sources.
+    Catalog(incident::CatalogArgs),
+    /// List the built-in historic outage scenarios.
+    #[command(after_help = "Example: blastradius scenarios --format json")]
+    Scenarios(incident::ScenariosArgs),
+    /// Replay a historic outage on a model and write an incident report (Markdown, HTML, JSON).
+    #[command(
+        after_help = "SCENARIO is a built-in id (see `blastradius scenarios`) or a scenario file. Every statement\n\
+in the report cites the scenario's sources, the catalogue's, or the model file and line.\n\n\
+Example: blastradius replay aws-us-east-1-2025-10-20 --model examples/fintech-single-region.yaml\n\
+         blastradius replay cloudflare-2025-11-18 --model my.yaml --out reports/\n\
+         blastradius replay my-scenario.yaml --model my.yaml --format json"
+    )]
+    Replay(incident::ReplayArgs),
     /// Serve the HTTP API and web dashboard, keeping every run in a SQLite history.
     Serve(serve::ServeArgs),
 }
@@ -210,8 +224,11 @@ fn main() -> ExitCode {
         | Command::Cutsets { format, .. }
         | Command::Availability { format, .. }
         | Command::Importance { format, .. }
-        | Command::Fta { format, .. }
-        | Command::Demo { format } => *format,
+        | Command::Fta { format, .. } => *format,
+        Command::Demo(args) => args.format(),
+        Command::Catalog(args) => args.format(),
+        Command::Scenarios(args) => args.format(),
+        Command::Replay(args) => args.format(),
         Command::Graph { .. } | Command::Serve(_) => Format::Human,
     };
     match run(cli.command, options) {
@@ -324,24 +341,10 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
                 Format::Json => blastradius_report::fta_json(&results, &fta_options),
             });
         }
-        Command::Demo { format } => {
-            let model = blastradius_model::load(DEMO_FILE, DEMO_MODEL.as_bytes())
-                .map_err(Failure::Invalid)?;
-            if format == Format::Human {
-                print(&format!(
-                    "blastradius demo: the bundled model `{}` ({DEMO_FILE}), a fintech that runs in one AWS region.\n\n",
-                    model.name()
-                ));
-                print(&blastradius_report::validation_human(DEMO_FILE, &model, options));
-                print("\n");
-            }
-            print(&what_if_text(&model, &[DEMO_FAILURE.to_owned()], format, options)?);
-            if format == Format::Human {
-                print(&format!(
-                    "\nNext: blastradius what-if {DEMO_FILE} --fail cloudflare\n      blastradius graph {DEMO_FILE} --format mermaid\n"
-                ));
-            }
-        }
+        Command::Demo(args) => incident::run_demo(args, options)?,
+        Command::Catalog(args) => incident::run_catalog(args, options)?,
+        Command::Scenarios(args) => incident::run_scenarios(args, options)?,
+        Command::Replay(args) => incident::run_replay(args, options)?,
     }
     Ok(())
 }
@@ -408,7 +411,9 @@ fn suggestion(model: &Model, wrong: &str) -> String {
 fn load(path: &Path) -> Result<(String, Model), Failure> {
     let file = path.display().to_string();
     let bytes = read_bytes(path, "model file", "give the model's YAML file")?;
-    let model = blastradius_model::load(&file, &bytes).map_err(Failure::Invalid)?;
+    let catalog = blastradius_catalog::Catalog::builtin();
+    let model =
+        blastradius_catalog::load_model(&catalog, &file, &bytes).map_err(Failure::Invalid)?;
     Ok((file, model))
 }
 

@@ -7,6 +7,7 @@ use std::fmt::Display;
 
 use crate::cycles::find_cycles;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::layer::Layer;
 use crate::model::{
     DependencyData, DependencyKind, Function, Model, NodeData, NodeId, NodeKind, Origin,
 };
@@ -14,6 +15,8 @@ use crate::raw::{Named, RawComponent, RawModel, RawRequirement};
 use crate::suggest::{Suggester, closest};
 
 struct Builder<'d> {
+    /// Names of the catalogue layers merged so far, indexed by `NodeData::layer`.
+    layer_names: Vec<(String, Location)>,
     nodes: Vec<NodeData>,
     parents: Vec<Option<NodeId>>,
     index: FxHashMap<Box<str>, NodeId>,
@@ -32,11 +35,24 @@ impl Builder<'_> {
         let node = NodeId(self.nodes.len() as u32);
         match self.index.entry(id.clone().into_boxed_str()) {
             MapEntry::Occupied(first) => {
-                let first = self.nodes[first.get().index()].location;
-                self.diagnostics.push(Diagnostic::error(
-                    location,
-                    format!("duplicate id `{id}`; it is first defined at {first}"),
-                ));
+                let first = &self.nodes[first.get().index()];
+                let message = match first.layer {
+                    Some(layer) => {
+                        let (name, opted_in) = &self.layer_names[layer as usize];
+                        format!(
+                            "id `{id}` is taken by a node of catalogue `{name}` (opted into at {opted_in})"
+                        )
+                    }
+                    None => {
+                        format!("duplicate id `{id}`; it is first defined at {}", first.location)
+                    }
+                };
+                let diagnostic = Diagnostic::error(location, message);
+                self.diagnostics.push(if first.layer.is_some() {
+                    diagnostic.with_help("rename your component, or drop the entry from `catalog:`")
+                } else {
+                    diagnostic
+                });
                 None
             }
             MapEntry::Vacant(slot) => {
@@ -48,6 +64,7 @@ impl Builder<'_> {
                     availability: None,
                     description: None,
                     component_kind: None,
+                    layer: None,
                 });
                 self.parents.push(parent);
                 Some(node)
@@ -82,9 +99,14 @@ impl Builder<'_> {
 /// Builds the model from raw structs, pushing every problem to `diagnostics`. Returns `None` when
 /// any error was found (in this step or before). Linear in the size of the model, apart from
 /// "did you mean" suggestions, which are rationed.
-pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Diagnostics) -> Option<Model> {
+pub(crate) fn build(
+    raw: RawModel<'_>,
+    layers: &[Layer],
+    diagnostics: &mut Diagnostics,
+) -> Option<Model> {
     let n_estimate = raw.components.len() + raw.providers.len() * 8;
     let mut builder = Builder {
+        layer_names: Vec::new(),
         nodes: Vec::with_capacity(n_estimate),
         parents: Vec::with_capacity(n_estimate),
         index: FxHashMap::with_capacity_and_hasher(n_estimate, Default::default()),
@@ -92,6 +114,10 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Diagnostics) -> Option<
         suggester: Suggester::new(),
     };
     add_provider_nodes(&mut builder, &raw);
+    let n_declared = builder.nodes.len();
+    let selected = select_layers(&mut builder, &raw.catalog, layers);
+    let layer_warnings = near_misses(&builder, &selected, n_declared);
+    let mut layer_dependencies = add_layer_nodes(&mut builder, &selected);
     let n_provider_nodes = builder.nodes.len();
     let mut component_nodes = Vec::with_capacity(raw.components.len());
     for component in &raw.components {
@@ -113,12 +139,25 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Diagnostics) -> Option<
     let mut dependencies = Vec::with_capacity(builder.nodes.len() * 2);
     let mut dependencies_end = Vec::with_capacity(builder.nodes.len());
     let mut members = Vec::with_capacity(builder.nodes.len() * 3);
+    layer_dependencies.sort_by_key(|(node, ..)| *node);
+    let mut layer_cursor = layer_dependencies.iter().peekable();
     for node_index in 0..n_provider_nodes {
         if let Some(parent) = builder.parents[node_index] {
             members.push(parent);
             dependencies.push(DependencyData {
                 kind: DependencyKind::Hard,
                 origin: Origin::Parent,
+                members_end: members.len() as u32,
+                location: builder.nodes[node_index].location,
+            });
+        }
+        while let Some((_, kind, layer_members, tag)) =
+            layer_cursor.next_if(|(node, ..)| node.index() == node_index)
+        {
+            members.extend_from_slice(layer_members);
+            dependencies.push(DependencyData {
+                kind: *kind,
+                origin: Origin::Catalog(*tag),
                 members_end: members.len() as u32,
                 location: builder.nodes[node_index].location,
             });
@@ -189,8 +228,14 @@ pub(crate) fn build(raw: RawModel<'_>, diagnostics: &mut Diagnostics) -> Option<
         functions,
         index: builder.index,
         warnings: Vec::new(),
+        catalog: builder.layer_names,
+        organisation: raw.organisation,
     };
     model.warnings = find_cycles(&model);
+    if !layer_warnings.is_empty() {
+        model.warnings.extend(layer_warnings);
+        model.warnings.sort_by_key(|warning| warning.location);
+    }
     Some(model)
 }
 
@@ -241,6 +286,181 @@ fn add_provider_nodes(builder: &mut Builder<'_>, raw: &RawModel<'_>) {
             builder.add(id, NodeKind::GlobalService, service.location, Some(provider_node));
         }
     }
+}
+
+/// The layers named in `catalog:` and, transitively, the layers they require, each with the
+/// location of the entry that brought it in; unknown and repeated names are reported.
+fn select_layers<'l>(
+    builder: &mut Builder<'_>,
+    catalog: &[Named<'_>],
+    layers: &'l [Layer],
+) -> Vec<&'l Layer> {
+    let mut selected: Vec<&Layer> = Vec::new();
+    for named in catalog {
+        let Some(layer) = layers.iter().find(|layer| layer.name == named.text) else {
+            let known: Vec<&str> = layers.iter().map(|layer| layer.name.as_str()).collect();
+            let help = match closest(named.text, known.iter().copied()) {
+                Some(name) => {
+                    format!("did you mean `{name}`? the catalogue has {}", known.join(", "))
+                }
+                None if known.is_empty() => "this build has no catalogue".to_owned(),
+                None => format!("the catalogue has {}", known.join(", ")),
+            };
+            builder.diagnostics.push(
+                Diagnostic::error(
+                    named.location,
+                    format!("unknown catalogue entry `{}`", named.text),
+                )
+                .with_help(help),
+            );
+            continue;
+        };
+        if catalog
+            .iter()
+            .take_while(|other| !std::ptr::eq(*other, named))
+            .any(|other| other.text == named.text)
+        {
+            builder.diagnostics.push(Diagnostic::error(
+                named.location,
+                format!("catalogue entry `{}` is listed twice", named.text),
+            ));
+            continue;
+        }
+        let mut pending = vec![layer];
+        while let Some(layer) = pending.pop() {
+            if selected.iter().any(|chosen| chosen.name == layer.name) {
+                continue;
+            }
+            selected.push(layer);
+            builder.layer_names.push((layer.name.clone(), named.location));
+            for required in &layer.requires {
+                match layers.iter().find(|other| &other.name == required) {
+                    Some(other) => pending.push(other),
+                    None => builder.diagnostics.push(Diagnostic::error(
+                        named.location,
+                        format!(
+                            "catalogue entry `{}` requires `{required}`, which this build lacks",
+                            layer.name
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    selected
+}
+
+/// At most this many of the file's provider nodes missing from their catalogue entry are
+/// searched for a near miss, so that a huge file stays linear.
+const MAX_NEAR_MISS_SEARCHES: usize = 100;
+
+/// Warnings for regions, zones and services the file declares under a provider it takes from
+/// the catalogue, that the catalogue lacks but has a near namesake of (`aws/us-east1` for
+/// `aws/us-east-1`): likely typos, which would silently miss the catalogue's dependencies.
+fn near_misses(builder: &Builder<'_>, selected: &[&Layer], n_declared: usize) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if selected.is_empty() {
+        return warnings;
+    }
+    let known: FxHashSet<&str> =
+        selected.iter().flat_map(|layer| layer.nodes.iter().map(|node| node.id.as_str())).collect();
+    let mut n_searches = 0;
+    for data in &builder.nodes[..n_declared] {
+        let provider = data.id.split('/').next().unwrap_or_default();
+        if data.kind == NodeKind::Provider || known.contains(data.id.as_ref()) {
+            continue;
+        }
+        let Some(layer) = selected.iter().find(|layer| layer.name == provider) else { continue };
+        if n_searches == MAX_NEAR_MISS_SEARCHES {
+            break;
+        }
+        n_searches += 1;
+        let same_kind = layer.nodes.iter().filter(|node| node.kind == data.kind);
+        if let Some(near) = closest(&data.id, same_kind.map(|node| node.id.as_str())) {
+            let message = format!(
+                "`{}` is not in catalogue `{}`, so it inherits no published dependencies",
+                data.id, layer.name
+            );
+            warnings.push(
+                Diagnostic::warning(data.location, message)
+                    .with_help(format!("did you mean `{near}`?")),
+            );
+        }
+    }
+    warnings
+}
+
+/// A layer dependency resolved to node ids: the dependent, the kind, the members and the tag.
+type ResolvedLayerDependency = (NodeId, DependencyKind, Vec<NodeId>, u32);
+
+/// Adds the nodes of the selected layers that the file does not declare, checks that those it
+/// does declare have the same kind, and resolves the layers' dependencies.
+fn add_layer_nodes(builder: &mut Builder<'_>, selected: &[&Layer]) -> Vec<ResolvedLayerDependency> {
+    for (layer_index, layer) in selected.iter().enumerate() {
+        let opted_in = builder.layer_names[layer_index].1;
+        for node in &layer.nodes {
+            if let Some(&existing) = builder.index.get(node.id.as_str()) {
+                let data = &builder.nodes[existing.index()];
+                if data.kind != node.kind {
+                    let message = format!(
+                        "`{}` is declared here as a {}, but catalogue `{}` has it as a {}",
+                        node.id,
+                        data.kind.word(),
+                        layer.name,
+                        node.kind.word()
+                    );
+                    let location = data.location;
+                    builder.diagnostics.push(Diagnostic::error(location, message).with_help(
+                        "declare it as the catalogue does, or drop the entry from `catalog:`",
+                    ));
+                }
+                continue;
+            }
+            let parent = match node.kind {
+                NodeKind::Provider => None,
+                NodeKind::GlobalService => node.id.split('/').next(),
+                _ => node.id.rsplit_once('/').map(|(parent, _)| parent),
+            };
+            let parent = match parent {
+                None => None,
+                Some(parent) => match builder.index.get(parent) {
+                    Some(&parent) => Some(parent),
+                    None => {
+                        builder.diagnostics.push(Diagnostic::error(
+                            opted_in,
+                            format!(
+                                "catalogue `{}` lists `{}` before its parent",
+                                layer.name, node.id
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            if let Some(added) = builder.add(node.id.clone(), node.kind, opted_in, parent) {
+                builder.nodes[added.index()].layer = Some(layer_index as u32);
+            }
+        }
+    }
+    let mut resolved = Vec::new();
+    for (layer_index, layer) in selected.iter().enumerate() {
+        let opted_in = builder.layer_names[layer_index].1;
+        for dependency in &layer.dependencies {
+            let ids = std::iter::once(&dependency.node).chain(&dependency.members);
+            let nodes: Vec<Option<NodeId>> =
+                ids.clone().map(|id| builder.index.get(id.as_str()).copied()).collect();
+            if let Some((id, _)) = ids.zip(&nodes).find(|(_, node)| node.is_none()) {
+                builder.diagnostics.push(Diagnostic::error(
+                    opted_in,
+                    format!("catalogue `{}` refers to unknown id `{id}`", layer.name),
+                ));
+                continue;
+            }
+            let nodes: Vec<NodeId> = nodes.into_iter().flatten().collect();
+            resolved.push((nodes[0], dependency.kind, nodes[1..].to_vec(), dependency.tag));
+        }
+    }
+    resolved
 }
 
 fn add_component_dependencies(

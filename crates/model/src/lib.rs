@@ -5,18 +5,21 @@ mod build;
 mod cycles;
 mod diagnostic;
 mod duration;
+mod layer;
 mod model;
 mod raw;
 mod suggest;
-mod yaml;
+pub mod yaml;
 
 #[cfg(test)]
 mod tests;
 
 pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
 pub use duration::Hours;
+pub use layer::{Layer, LayerDependency, LayerNode};
 pub use model::{
-    Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
+    Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Organisation,
+    Origin,
 };
 
 /// At most this many problems are reported for one file; a count of the rest follows them.
@@ -28,6 +31,16 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 /// every problem found, errors and warnings, in file order. Never panics; linear in the size of
 /// the input.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
+    load_with(file, bytes, &[])
+}
+
+/// Like [`load`], with catalogue layers the model may opt into with `catalog: [name, …]`: each
+/// named layer (and the layers it requires) is merged into the model's provider structure, its
+/// dependencies added. A node the file declares with the same id and kind is the same node (the
+/// file's location and availability win); the same id with another kind, a component named like
+/// a catalogue node, or an unknown layer name is a located error. Linear in the size of the
+/// input plus the layers used.
+pub fn load_with(file: &str, bytes: &[u8], layers: &[Layer]) -> Result<Model, ModelError> {
     let fail = |diagnostics| ModelError { file: file.to_owned(), diagnostics };
     if u32::try_from(bytes.len()).is_err() {
         let message =
@@ -57,7 +70,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Model, ModelError> {
         return Err(fail(diagnostics.into_sorted(MAX_DIAGNOSTICS)));
     };
     let raw = raw::read(root.root(), &mut diagnostics);
-    let model = build::build(raw, &mut diagnostics);
+    let model = build::build(raw, layers, &mut diagnostics);
     drop(root);
     model.ok_or_else(|| fail(diagnostics.into_sorted(MAX_DIAGNOSTICS)))
 }

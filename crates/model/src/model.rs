@@ -128,6 +128,9 @@ pub enum Origin {
     RunsOn,
     /// An entry of the component's `depends_on`.
     DependsOn,
+    /// A provider-internal dependency from a catalogue layer; the number is the layer's own tag
+    /// for it (see [`crate::LayerDependency::tag`]), which the catalogue maps to its source.
+    Catalog(u32),
 }
 
 /// One dependency of a node, borrowed from its model.
@@ -151,6 +154,9 @@ pub(crate) struct NodeData {
     pub(crate) availability: Option<Availability>,
     pub(crate) description: Option<Box<str>>,
     pub(crate) component_kind: Option<Box<str>>,
+    /// The catalogue layer (index into `Model::catalog`) that added the node, when the file
+    /// does not declare it.
+    pub(crate) layer: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -186,6 +192,19 @@ pub struct Function {
     pub location: Location,
 }
 
+/// Who the model describes (`organisation:`), for incident reports; every field is optional.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    /// The organisation's name, if it differs from the model's `name`.
+    pub name: Option<String>,
+    /// Its sector, e.g. `financial services`.
+    pub sector: Option<String>,
+    /// Where it operates, e.g. `US`.
+    pub country: Option<String>,
+    /// Where `organisation:` is written.
+    pub location: Location,
+}
+
 /// A validated resilience model. It never changes after validation; nodes are addressed by
 /// [`NodeId`], with [`Model::lookup`] for names.
 #[derive(Clone, Debug)]
@@ -200,6 +219,10 @@ pub struct Model {
     pub(crate) functions: Vec<Function>,
     pub(crate) index: FxHashMap<Box<str>, NodeId>,
     pub(crate) warnings: Vec<Diagnostic>,
+    /// The catalogue layers merged in: their names and where the model opts into each (layers
+    /// pulled in by another layer carry the location of the entry that pulled them).
+    pub(crate) catalog: Vec<(String, Location)>,
+    pub(crate) organisation: Option<Organisation>,
 }
 
 impl Model {
@@ -302,6 +325,23 @@ impl Model {
     /// The business functions, in file order.
     pub fn functions(&self) -> &[Function] {
         &self.functions
+    }
+
+    /// The catalogue layers merged into the model, with where the file opts into each.
+    pub fn catalog(&self) -> &[(String, Location)] {
+        &self.catalog
+    }
+
+    /// The name of the catalogue layer that added `node`, when the file itself does not
+    /// declare it; `None` for nodes the file declares.
+    pub fn catalog_layer(&self, node: NodeId) -> Option<&str> {
+        let layer = self.nodes[node.index()].layer?;
+        Some(&self.catalog[layer as usize].0)
+    }
+
+    /// Who the model describes, if the file says.
+    pub fn organisation(&self) -> Option<&Organisation> {
+        self.organisation.as_ref()
     }
 
     /// Warnings found while validating (dependency cycles), in file order.

@@ -5,7 +5,7 @@ use std::fmt::{self, Display};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::duration::{DURATION_HELP, Hours, parse_duration};
-use crate::model::{Availability, DependencyKind};
+use crate::model::{Availability, DependencyKind, Organisation};
 use crate::suggest::closest;
 use crate::yaml::{Entries, Entry, Node, Value};
 
@@ -24,6 +24,9 @@ pub(crate) struct RawModel<'a> {
     pub(crate) components: Vec<RawComponent<'a>>,
     pub(crate) functions: Vec<RawFunction<'a>>,
     pub(crate) availability: Vec<(Named<'a>, Availability)>,
+    /// The catalogue entries the model opts into (`catalog: [aws, cloudflare]`).
+    pub(crate) catalog: Vec<Named<'a>>,
+    pub(crate) organisation: Option<Organisation>,
 }
 
 #[derive(Debug)]
@@ -73,8 +76,18 @@ pub(crate) struct RawFunction<'a> {
     pub(crate) rpo: Option<Hours>,
 }
 
-const TOP_KEYS: &[&str] =
-    &["version", "name", "description", "providers", "components", "functions", "availability"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "name",
+    "description",
+    "providers",
+    "components",
+    "functions",
+    "availability",
+    "catalog",
+    "organisation",
+];
+const ORGANISATION_KEYS: &[&str] = &["name", "sector", "country"];
 const PROVIDER_KEYS: &[&str] = &["description", "availability", "regions", "global"];
 const REGION_KEYS: &[&str] = &["zones", "services", "availability"];
 const COMPONENT_KEYS: &[&str] = &["description", "kind", "availability", "runs_on", "depends_on"];
@@ -346,6 +359,12 @@ impl<'a> Reader<'_> {
             Some(entry) => raw.name = self.text(entry.value, "`name`").unwrap_or_default(),
         }
         raw.description = field("description").and_then(|e| self.text(e.value, "`description`"));
+        if let Some(entry) = field("catalog") {
+            raw.catalog = self.names(entry.value, "catalogue entry");
+        }
+        if let Some(entry) = field("organisation") {
+            raw.organisation = self.organisation(entry.value);
+        }
         if let Some(entry) = field("providers") {
             for provider in self.map(entry.value, "`providers`").iter().flat_map(|e| e.iter()) {
                 raw.providers.push(self.provider(provider));
@@ -382,6 +401,19 @@ impl<'a> Reader<'_> {
             }
         }
         raw
+    }
+
+    /// `organisation: { name, sector, country }`: who the model describes, for incident reports.
+    fn organisation(&mut self, node: Node<'a>) -> Option<Organisation> {
+        let entries = self.map(node, "`organisation`")?;
+        self.check_keys(entries, ORGANISATION_KEYS, "`organisation`");
+        let mut text = |key: &str| entries.get(key).and_then(|e| self.text(e.value, "a value"));
+        Some(Organisation {
+            name: text("name"),
+            sector: text("sector"),
+            country: text("country"),
+            location: node.location(),
+        })
     }
 
     fn provider(&mut self, entry: Entry<'a>) -> RawProvider<'a> {

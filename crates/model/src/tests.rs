@@ -192,7 +192,7 @@ fn unknown_keys_suggest_the_closest() {
     m.yaml:12:27: error: unknown key `criticl` in function `f`
       help: did you mean `critical`? valid keys are `description`, `delivered_by`, `critical`, `users`, `cost_per_hour`, `slo`, `rto`, `rpo`
     m.yaml:13:1: error: unknown key `funcions` in the model
-      help: did you mean `functions`? valid keys are `version`, `name`, `description`, `providers`, `components`, `functions`, `availability`
+      help: did you mean `functions`? valid keys are `version`, `name`, `description`, `providers`, `components`, `functions`, `availability`, `catalog`, `organisation`
     ");
 }
 

@@ -40,7 +40,7 @@ struct NodeRecord {
 /// The whole document; nodes refer to each other by index, and an alias is the anchored node
 /// itself, shared.
 #[derive(Debug, Default)]
-pub(crate) struct Tree {
+pub struct Tree {
     nodes: Vec<NodeRecord>,
     children: Vec<u32>,
     texts: String,
@@ -49,61 +49,77 @@ pub(crate) struct Tree {
 
 /// A node of a [`Tree`], cheap to copy.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Node<'t> {
+pub struct Node<'t> {
     tree: &'t Tree,
     index: u32,
 }
 
 /// What a node holds.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Value<'t> {
+pub enum Value<'t> {
     /// A scalar; `plain` is false for quoted and block scalars, which are always strings.
     Scalar {
+        /// The scalar's text, unescaped.
         text: &'t str,
+        /// False for quoted and block scalars.
         plain: bool,
     },
+    /// A sequence.
     Seq(Items<'t>),
+    /// A mapping.
     Map(Entries<'t>),
 }
 
 /// The items of a sequence.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Items<'t> {
+pub struct Items<'t> {
     tree: &'t Tree,
     indices: &'t [u32],
 }
 
 /// The entries of a mapping.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Entries<'t> {
+pub struct Entries<'t> {
     tree: &'t Tree,
     indices: &'t [u32],
 }
 
 /// One `key: value` pair of a mapping; keys are always scalars.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Entry<'t> {
-    pub(crate) key: &'t str,
-    pub(crate) key_location: Location,
-    pub(crate) value: Node<'t>,
+pub struct Entry<'t> {
+    /// The key's text.
+    pub key: &'t str,
+    /// Where the key is written.
+    pub key_location: Location,
+    /// The value.
+    pub value: Node<'t>,
 }
 
 impl<'t> Items<'t> {
-    pub(crate) fn is_empty(self) -> bool {
+    /// True for `[]`.
+    pub fn is_empty(self) -> bool {
         self.indices.is_empty()
     }
 
-    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
+    /// The items in order.
+    pub fn iter(self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
         self.indices.iter().map(move |&index| Node { tree: self.tree, index })
     }
 }
 
 impl<'t> Entries<'t> {
-    pub(crate) fn len(self) -> usize {
+    /// True for `{}`.
+    pub fn is_empty(self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// The number of entries.
+    pub fn len(self) -> usize {
         self.indices.len() / 2
     }
 
-    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = Entry<'t>> + 't {
+    /// The entries in order.
+    pub fn iter(self) -> impl ExactSizeIterator<Item = Entry<'t>> + 't {
         self.indices.chunks_exact(2).map(move |pair| {
             let key = Node { tree: self.tree, index: pair[0] };
             let Value::Scalar { text, .. } = key.value() else {
@@ -118,7 +134,7 @@ impl<'t> Entries<'t> {
     }
 
     /// The value of the first entry with this key.
-    pub(crate) fn get(self, key: &str) -> Option<Entry<'t>> {
+    pub fn get(self, key: &str) -> Option<Entry<'t>> {
         self.iter().find(|entry| entry.key == key)
     }
 }
@@ -129,11 +145,12 @@ impl<'t> Node<'t> {
     }
 
     /// Where the node starts.
-    pub(crate) fn location(self) -> Location {
+    pub fn location(self) -> Location {
         self.record().location
     }
 
-    pub(crate) fn value(self) -> Value<'t> {
+    /// What the node holds.
+    pub fn value(self) -> Value<'t> {
         let record = self.record();
         let range = record.start as usize..(record.start + record.len) as usize;
         match record.kind {
@@ -147,7 +164,7 @@ impl<'t> Node<'t> {
     }
 
     /// A short description of the node's type for messages: "a mapping", "a list", "`foo`".
-    pub(crate) fn describe(self) -> String {
+    pub fn describe(self) -> String {
         match self.value() {
             Value::Scalar { text, .. } => describe_scalar(text),
             Value::Seq(_) => "a list".to_owned(),
@@ -156,12 +173,12 @@ impl<'t> Node<'t> {
     }
 
     /// An empty mapping, standing for a null value where a mapping is expected.
-    pub(crate) fn no_entries(self) -> Entries<'t> {
+    pub fn no_entries(self) -> Entries<'t> {
         Entries { tree: self.tree, indices: &[] }
     }
 
     /// True for `~`, `null` and an empty plain value.
-    pub(crate) fn is_null(self) -> bool {
+    pub fn is_null(self) -> bool {
         matches!(
             self.value(),
             Value::Scalar { text: "" | "~" | "null" | "Null" | "NULL", plain: true }
@@ -178,7 +195,7 @@ impl Tree {
     }
 
     /// The root node.
-    pub(crate) fn root(&self) -> Node<'_> {
+    pub fn root(&self) -> Node<'_> {
         Node { tree: self, index: self.root }
     }
 }
@@ -457,6 +474,28 @@ impl Builder {
             record.location,
             format!("duplicate key `{key}`; it is first defined at {first}"),
         ));
+    }
+}
+
+/// Parses one YAML document (a catalogue or scenario file, which share the model's YAML
+/// reader and its limits) into a located tree, or every problem found. Linear in the size of
+/// the text.
+///
+/// # Errors
+/// The located problems when the text is not one well-formed YAML document.
+pub fn parse_document(text: &str) -> Result<Tree, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (tree, diagnostics) = parse(text);
+    match tree {
+        Some(tree) if !diagnostics.has_error() => Ok(tree),
+        _ => {
+            let mut diagnostics = diagnostics.into_sorted(crate::MAX_DIAGNOSTICS);
+            if diagnostics.is_empty() {
+                diagnostics
+                    .push(Diagnostic::error(Location { line: 1, column: 1 }, "the file is empty"));
+            }
+            Err(diagnostics)
+        }
     }
 }
 

@@ -2,16 +2,25 @@
 //! fault-tree analysis of MEF models): human text (optionally coloured), JSON for machines, and
 //! dependency graphs as DOT or Mermaid. Pure functions from values to strings.
 
+mod catalog;
 mod diagnostics;
 mod fta;
 mod graph;
+mod incident;
 mod risk;
 mod style;
 mod what_if;
 
+pub use catalog::{
+    catalog_list_human, catalog_list_json, catalog_show_human, catalog_show_json, scenarios_human,
+    scenarios_json,
+};
 pub use diagnostics::{model_error_human, model_error_json, validation_human, validation_json};
 pub use fta::{fta_human, fta_json, mef_error_human, mef_error_json};
 pub use graph::{graph_dot, graph_mermaid};
+pub use incident::{
+    IncidentInput, incident_html, incident_json, incident_markdown, incident_summary,
+};
 pub use risk::{
     FunctionCutSets, availability_human, availability_json, cut_sets_human, cut_sets_json,
     importance_human, importance_json,

@@ -288,8 +288,10 @@ fn loaded(state: &AppState, id: i64) -> Result<Arc<Loaded>, ApiError> {
         return Ok(found);
     }
     let record = state.store.model(id)?.ok_or_else(|| ApiError::NotFound(format!("model {id}")))?;
+    let catalog = blastradius_catalog::Catalog::builtin();
+    let source = record.source.as_bytes();
     let model =
-        blastradius_model::load(&record.summary.file, record.source.as_bytes()).map_err(|e| {
+        blastradius_catalog::load_model(&catalog, &record.summary.file, source).map_err(|e| {
             ApiError::Internal(format!(
                 "stored model {id} no longer loads: {} problems",
                 e.diagnostics.len()

@@ -61,7 +61,9 @@ pub fn add_model(
     file: &str,
     bytes: &[u8],
 ) -> Result<(ModelSummary, String), AddModelError> {
-    let model = blastradius_model::load(file, bytes).map_err(AddModelError::Invalid)?;
+    let catalog = blastradius_catalog::Catalog::builtin();
+    let model =
+        blastradius_catalog::load_model(&catalog, file, bytes).map_err(AddModelError::Invalid)?;
     let validation = blastradius_report::validation_json(file, &model);
     // A valid model is UTF-8: `load` refuses anything else.
     let source = String::from_utf8_lossy(bytes);

@@ -6,16 +6,6 @@ use std::process::Command;
 use crate::run;
 
 #[test]
-fn demo_runs_with_no_arguments() {
-    insta::assert_snapshot!(run(&["demo"]));
-}
-
-#[test]
-fn demo_json_is_the_what_if_document() {
-    insta::assert_snapshot!(run(&["demo", "--format", "json"]));
-}
-
-#[test]
 fn examples_validate() {
     insta::glob!("../../../../examples", "*.yaml", |path| {
         let file = format!("examples/{}", path.file_name().expect("a file").to_string_lossy());

@@ -3,6 +3,7 @@
 
 mod cli;
 mod fta;
+mod incident;
 mod risk;
 mod serve;
 

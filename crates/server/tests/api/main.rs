@@ -95,7 +95,12 @@ fn upload_example(server: &Server) -> i64 {
 
 /// What the CLI's `what-if --format json` prints for the example, from the same libraries.
 fn expected_what_if(fail: &[&str]) -> Value {
-    let model = blastradius_model::load("fintech.yaml", EXAMPLE.as_bytes()).expect("valid");
+    let model = blastradius_catalog::load_model(
+        &blastradius_catalog::Catalog::builtin(),
+        "fintech.yaml",
+        EXAMPLE.as_bytes(),
+    )
+    .expect("valid");
     let failed: Vec<_> = fail.iter().map(|id| model.lookup(id).expect("known id")).collect();
     let result = what_if(&model, &WhatIfIndex::new(&model), &failed);
     serde_json::from_str(&blastradius_report::what_if_json(&model, &result)).expect("JSON")
@@ -126,7 +131,12 @@ fn what_if_answers_the_cli_document_and_stores_the_run() {
 fn every_analysis_matches_its_report_renderer() {
     let server = start();
     let id = upload_example(&server);
-    let model = blastradius_model::load("fintech.yaml", EXAMPLE.as_bytes()).expect("valid");
+    let model = blastradius_catalog::load_model(
+        &blastradius_catalog::Catalog::builtin(),
+        "fintech.yaml",
+        EXAMPLE.as_bytes(),
+    )
+    .expect("valid");
     let lowering = blastradius_analysis::Lowering::new(&model);
     let top_ups = model.functions().iter().position(|f| f.id == "card-top-ups").expect("known");
 
