@@ -17,6 +17,7 @@ pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
 pub use duration::Hours;
 pub use model::{
     Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
+    ProviderProfile,
 };
 
 /// At most this many problems are reported for one file; a count of the rest follows them.
