@@ -3,19 +3,26 @@
 //! and importance) through the fault tree the model lowers to, and fault-tree analysis of
 //! Open-PSA MEF models.
 
+mod concentration;
 mod fta;
 mod lower;
 mod risk;
+mod sweep;
 mod what_if;
 
 #[cfg(test)]
 mod tests;
 
 pub use blastradius_engine::{EngineError, MefError};
+pub use concentration::{
+    Concentration, FunctionConcentration, Shares, TargetConcentration, concentration,
+    critical_scope, target_name,
+};
 pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};
 pub use risk::{
     AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,
     cut_sets, importance,
 };
+pub use sweep::{PairCounts, Scenario, Stake, Sweep, SweepOptions, sweep, sweep_targets};
 pub use what_if::{Cause, FunctionImpact, Status, WhatIf, WhatIfIndex, what_if};
