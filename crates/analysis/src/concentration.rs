@@ -90,8 +90,8 @@ pub struct Concentration {
     /// See `total_users`.
     pub total_cost_per_hour: f64,
     /// Every provider node reached by a scoped function, plus one row per provider group of
-    /// two or more providers; by count share, then cost share, then users share (descending),
-    /// then id.
+    /// two or more providers; by count share, then number of functions it is a single point of
+    /// failure for, then cost share, then users share (descending), then id.
     pub targets: Vec<TargetConcentration>,
     /// One entry per scoped function, in model order.
     pub functions: Vec<FunctionConcentration>,
@@ -237,6 +237,7 @@ pub fn concentration(model: &Model, index: &WhatIfIndex) -> Concentration {
         b.share
             .count
             .total_cmp(&a.share.count)
+            .then_with(|| b.spof_for.len().cmp(&a.spof_for.len()))
             .then_with(|| b.share.cost.unwrap_or(0.0).total_cmp(&a.share.cost.unwrap_or(0.0)))
             .then_with(|| b.share.users.unwrap_or(0.0).total_cmp(&a.share.users.unwrap_or(0.0)))
             .then_with(|| target_name(model, a).cmp(target_name(model, b)))

@@ -13,6 +13,8 @@ use blastradius_model::{Model, ModelError};
 use blastradius_report::{Options, graph_dot, graph_mermaid};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod policy;
+
 /// Model files larger than this are refused before reading; a million-component model is
 /// about 60 MiB.
 const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
@@ -158,6 +160,8 @@ Example: blastradius fta crates/engine/test_data/aralia/chinese.xml --max-order 
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    #[command(flatten)]
+    Policy(policy::PolicyCommand),
     /// Run the bundled example: validate a fintech's model and fail AWS us-east-1 under it.
     Demo {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -187,6 +191,8 @@ enum Failure {
     Invalid(ModelError),
     /// The MEF files are invalid: exit 1 after printing the located error.
     InvalidMef(MefError),
+    /// A check found violations, already printed: exit 1.
+    Findings,
     /// Anything the user must fix in the command line or the file system: exit 2.
     Usage(anyhow::Error),
 }
@@ -209,6 +215,7 @@ fn main() -> ExitCode {
         | Command::Fta { format, .. }
         | Command::Demo { format } => *format,
         Command::Graph { .. } => Format::Human,
+        Command::Policy(command) => command.format(),
     };
     match run(cli.command, options) {
         Ok(()) => ExitCode::SUCCESS,
@@ -228,6 +235,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+        Err(Failure::Findings) => ExitCode::from(1),
         Err(Failure::Usage(error)) => {
             eprint(&format!("error: {error:#}\n"));
             ExitCode::from(2)
@@ -318,6 +326,11 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
                 Format::Human => blastradius_report::fta_human(&results, &fta_options, options),
                 Format::Json => blastradius_report::fta_json(&results, &fta_options),
             });
+        }
+        Command::Policy(command) => {
+            if !policy::run(command, options)? {
+                return Err(Failure::Findings);
+            }
         }
         Command::Demo { format } => {
             let model = blastradius_model::load(DEMO_FILE, DEMO_MODEL.as_bytes())

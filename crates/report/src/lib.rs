@@ -2,6 +2,7 @@
 //! fault-tree analysis of MEF models): human text (optionally coloured), JSON for machines, and
 //! dependency graphs as DOT or Mermaid. Pure functions from values to strings.
 
+mod concentration;
 mod diagnostics;
 mod fta;
 mod graph;
@@ -9,6 +10,9 @@ mod risk;
 mod style;
 mod what_if;
 
+pub use concentration::{
+    SweepRank, concentration_human, concentration_json, ranked, sweep_human, sweep_json,
+};
 pub use diagnostics::{model_error_human, model_error_json, validation_human, validation_json};
 pub use fta::{fta_human, fta_json, mef_error_human, mef_error_json};
 pub use graph::{graph_dot, graph_mermaid};

@@ -3,6 +3,7 @@
 
 mod cli;
 mod fta;
+mod policy;
 mod risk;
 
 use std::path::Path;
