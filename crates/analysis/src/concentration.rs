@@ -123,6 +123,21 @@ pub fn critical_scope(model: &Model) -> (Vec<usize>, bool) {
 /// If `index` was built for another model.
 pub fn concentration(model: &Model, index: &WhatIfIndex) -> Concentration {
     let (scope, scope_is_all_because_none_critical) = critical_scope(model);
+    concentration_of(model, index, scope, scope_is_all_because_none_critical)
+}
+
+/// [`concentration`] over the functions of `scope` (ascending indices into
+/// `Model::functions`); `none_critical` is passed through to the result.
+///
+/// # Panics
+/// If `index` was built for another model or `scope` names a function the model lacks.
+pub fn concentration_of(
+    model: &Model,
+    index: &WhatIfIndex,
+    scope: Vec<usize>,
+    none_critical: bool,
+) -> Concentration {
+    let scope_is_all_because_none_critical = none_critical;
     let functions = model.functions();
     let total_users: u64 = scope.iter().map(|&f| functions[f].users).sum();
     let total_cost_per_hour: f64 = scope.iter().map(|&f| functions[f].cost_per_hour).sum();

@@ -3,6 +3,7 @@
 //! and importance) through the fault tree the model lowers to, and fault-tree analysis of
 //! Open-PSA MEF models.
 
+mod check;
 mod concentration;
 mod fta;
 mod lower;
@@ -14,9 +15,10 @@ mod what_if;
 mod tests;
 
 pub use blastradius_engine::{EngineError, MefError};
+pub use check::{CheckCase, CheckReport, RuleOutcome, Violation, check};
 pub use concentration::{
     Concentration, FunctionConcentration, Shares, TargetConcentration, concentration,
-    critical_scope, target_name,
+    concentration_of, critical_scope, target_name,
 };
 pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};

@@ -2,13 +2,15 @@
 //! and `export dora`. Flags and files here; the analyses live in `blastradius-analysis`, the
 //! renderings in `blastradius-report`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use blastradius_analysis::{SweepOptions, WhatIfIndex, concentration, sweep};
+use anyhow::Context;
+use blastradius_analysis::{SweepOptions, WhatIfIndex, check, concentration, sweep};
+use blastradius_model::{Policy, load_policy};
 use blastradius_report::{Options, SweepRank};
 use clap::{Subcommand, ValueEnum};
 
-use crate::{Failure, Format, load, print};
+use crate::{Failure, Format, load, print, read_bytes};
 
 /// The commands of this module, flattened into the top-level command list.
 #[derive(Subcommand)]
@@ -43,7 +45,50 @@ pub(crate) enum PolicyCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Check the model against a resilience policy and exit 1 on any violation: a CI gate.
+    #[command(after_help = CHECK_HELP)]
+    Check {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// The policy file (YAML); without it, the default policy below.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// Also write JUnit XML to this file.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write SARIF 2.1.0 to this file.
+        #[arg(long, value_name = "FILE")]
+        sarif: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
 }
+
+const CHECK_HELP: &str = "\
+Policy file (YAML):
+  version: 1
+  scope: critical          # functions marked critical (all when none is), or `all`
+  rules:
+    survive_loss_of: [zone, region, provider, service, global-service]
+    no_single_point_of_failure: ['*/global/dns', 'auth0*']   # ids; `*` matches anything
+    slo: { extra_nines: 1 }
+    max_hhi: 0.5
+Rules. survive_loss_of: no single node of the kind, failed with everything depending on it,
+takes a scoped function down. no_single_point_of_failure: no node matching a pattern is an
+order-1 minimal cut set of a scoped function. slo: the function's exact modelled availability
+meets its SLO, and (the \"extra nine\" rule) every single point of failure among its dependencies
+(not the delivering components themselves) with availability data has an unavailability of at
+most (1 - SLO) / 10^extra_nines: for an SLO of 99.95% and one extra nine, 99.995%. max_hhi: see
+`concentration --help`; checked per function and overall.
+Default policy (no --policy): survive_loss_of [zone, region, global-service] and slo with one
+extra nine, on the critical functions.
+
+Outputs: --format human|json|junit|sarif on stdout; --junit FILE and --sarif FILE write those
+formats as well. JUnit: one testsuite per rule, one testcase per function. SARIF: one error
+result per violation, located at the culprit node (or the function) in the model file.
+Exit codes: 0 every rule holds, 1 a violation (or an invalid model or policy), 2 usage error.
+
+Example: blastradius check examples/saas-multi-region.yaml --policy policy.yaml --junit check.xml";
 
 const CONCENTRATION_HELP: &str = "\
 Definitions. Scope: the functions marked `critical: true` (all functions when none is).
@@ -85,11 +130,25 @@ pub(crate) enum Rank {
     Users,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
 impl PolicyCommand {
     /// The output format the command was asked for, for printing model errors.
     pub(crate) fn format(&self) -> Format {
         match self {
             Self::Concentration { format, .. } | Self::Sweep { format, .. } => *format,
+            Self::Check { format: CheckFormat::Json, .. } => Format::Json,
+            Self::Check { .. } => Format::Human,
         }
     }
 }
@@ -121,6 +180,43 @@ pub(crate) fn run(command: PolicyCommand, options: Options) -> Result<bool, Fail
                 Format::Json => blastradius_report::sweep_json(&model, &result, order, rank),
             });
         }
+        PolicyCommand::Check { model, policy, junit, sarif, format } => {
+            let (file, model) = load(&model)?;
+            let (policy_file, policy) = match policy {
+                None => (None, Policy::default_rules()),
+                Some(path) => {
+                    let name = path.display().to_string();
+                    let bytes = read_bytes(&path, "policy file", "give the policy's YAML file")?;
+                    let policy = load_policy(&name, &bytes).map_err(Failure::Invalid)?;
+                    (Some(name), policy)
+                }
+            };
+            let report = check(&model, &policy, &WhatIfIndex::new(&model))
+                .map_err(|e| anyhow::anyhow!("{e}: the model is too large to check exactly"))?;
+            if let Some(path) = junit {
+                write_file(&path, &blastradius_report::check_junit(&model, &report))?;
+            }
+            if let Some(path) = sarif {
+                write_file(&path, &blastradius_report::check_sarif(&model, &report, &file))?;
+            }
+            print(&match format {
+                CheckFormat::Human => blastradius_report::check_human(
+                    &model,
+                    &report,
+                    policy_file.as_deref(),
+                    options,
+                ),
+                CheckFormat::Json => blastradius_report::check_json(&model, &report),
+                CheckFormat::Junit => blastradius_report::check_junit(&model, &report),
+                CheckFormat::Sarif => blastradius_report::check_sarif(&model, &report, &file),
+            });
+            return Ok(report.n_violations() == 0);
+        }
     }
     Ok(true)
+}
+
+/// Writes an output file, naming it in the error.
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -6,6 +6,7 @@ mod cycles;
 mod diagnostic;
 mod duration;
 mod model;
+mod policy;
 mod raw;
 mod suggest;
 mod yaml;
@@ -19,6 +20,7 @@ pub use model::{
     Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
     ProviderProfile,
 };
+pub use policy::{Policy, PolicyScope, load_policy, matches_pattern};
 
 /// At most this many problems are reported for one file; a count of the rest follows them.
 pub const MAX_DIAGNOSTICS: usize = 1000;

@@ -99,10 +99,10 @@ fn hand_checked_shares_spofs_hhi_and_hidden_reach() {
     gcp/c1/store [alphabet] reach=browse 0.500/0.750/0.750 spof=browse hidden=browse via=mail
     mail [mail] reach=browse 0.500/0.750/0.750 spof=browse hidden= via=
     aws/r1 [aws] reach=checkout 0.500/0.250/0.250 spof=checkout hidden= via=pay
-    aws/r1/a [aws] reach=checkout 0.500/0.250/0.250 spof= hidden= via=
-    aws/r1/b [aws] reach=checkout 0.500/0.250/0.250 spof= hidden= via=
     aws/r1/db [aws] reach=checkout 0.500/0.250/0.250 spof=checkout hidden= via=
     pay [pay] reach=checkout 0.500/0.250/0.250 spof=checkout hidden= via=
+    aws/r1/a [aws] reach=checkout 0.500/0.250/0.250 spof= hidden= via=
+    aws/r1/b [aws] reach=checkout 0.500/0.250/0.250 spof= hidden= via=
     checkout: hhi=0.6250 aws=0.7500 pay=0.2500 spofs=aws,aws/r1,aws/r1/db,pay
     browse: hhi=0.3750 aws=0.5000 alphabet=0.2500 mail=0.2500 spofs=aws,aws/r2,aws/r2/a,aws/global/iam,gcp,gcp/c1,gcp/c1/store,mail
     overall hhi=0.4375 aws=0.6250 alphabet=0.1250 mail=0.1250 pay=0.1250
@@ -188,4 +188,89 @@ proptest! {
         prop_assert_eq!(counts.total, (targets.len() * (targets.len() - 1) / 2) as u64);
         prop_assert_eq!(counts.nested + counts.independent + counts.propagated, counts.total);
     }
+}
+
+/// The check report of `text` against `policy`, one line per case.
+fn check_text(text: &str, policy: &str) -> String {
+    let model = load("m.yaml", text.as_bytes()).expect("valid");
+    let policy = blastradius_model::load_policy("p.yaml", policy.as_bytes()).expect("valid policy");
+    let report = crate::check(&model, &policy, &WhatIfIndex::new(&model)).expect("small");
+    let mut out = String::new();
+    for rule in &report.rules {
+        for case in &rule.cases {
+            let subject = case.function.map_or("(model)", |f| model.functions()[f].id.as_str());
+            let verdict = match (&case.skipped, case.violations.is_empty()) {
+                (Some(reason), _) => format!("skipped: {reason}"),
+                (None, true) => "pass".to_owned(),
+                (None, false) => case
+                    .violations
+                    .iter()
+                    .map(|v| v.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            out.push_str(&format!("{} {subject}: {verdict}\n", rule.id));
+        }
+    }
+    out
+}
+
+const SLO_MODEL: &str = r#"version: 1
+name: nines
+providers:
+  good: { availability: 0.9999 }
+  weak: { availability: 0.9995 }
+  spare: { availability: 0.9 }
+components:
+  a: { depends_on: [good] }
+  b: { depends_on: [weak] }
+  c: { depends_on: [{ any: [weak, spare] }] }
+functions:
+  on-good: { delivered_by: [a], critical: true, slo: 99.9 }
+  on-weak: { delivered_by: [b], critical: true, slo: 99.9 }
+  redundant: { delivered_by: [c], critical: true, slo: 99.9 }
+  no-slo: { delivered_by: [a], critical: true }
+"#;
+
+#[test]
+fn the_extra_nine_applies_to_single_points_of_failure_only() {
+    // SLO 99.9% with one extra nine: each single point of failure needs 99.99%. `good` has it;
+    // `weak` (99.95%) does not, although the function still meets its SLO; behind an any-of
+    // group `weak` is no single point of failure (unavailability 0.0005 × 0.1 = 0.00005).
+    insta::assert_snapshot!(check_text(SLO_MODEL, "version: 1\nrules:\n  slo: { extra_nines: 1 }\n"), @"
+    slo on-good: pass
+    slo on-weak: single point of failure `weak` is 99.95% available; the SLO of 99.9% for `on-weak` needs 99.99% from each with 1 extra nine
+    slo redundant: pass
+    slo no-slo: skipped: `no-slo` has no SLO
+    ");
+}
+
+#[test]
+fn with_zero_extra_nines_only_the_slo_itself_counts() {
+    let out = check_text(SLO_MODEL, "version: 1\nrules:\n  slo: { extra_nines: 0 }\n");
+    assert!(out.contains("slo on-weak: pass"), "{out}");
+}
+
+#[test]
+fn hhi_rule_uses_the_concentration_figures() {
+    // checkout's HHI is 0.625, browse's 0.375, overall 0.4375 (see the hand-checked test).
+    insta::assert_snapshot!(check_text(HAND, "version: 1\nrules:\n  max_hhi: 0.5\n  no_single_point_of_failure: ['aws/r1*', pay]\n"), @"
+    no-single-point-of-failure checkout: region `aws/r1` is a single point of failure of `checkout`; service `aws/r1/db` is a single point of failure of `checkout`; provider `pay` is a single point of failure of `checkout`
+    no-single-point-of-failure browse: pass
+    max-hhi checkout: `checkout` has a provider concentration index of 0.625, above 0.5 (largest group: aws, 75.0%)
+    max-hhi browse: pass
+    max-hhi (model): pass
+    ");
+}
+
+#[test]
+fn patterns_match_with_stars_anywhere() {
+    use blastradius_model::matches_pattern;
+    assert!(matches_pattern("*/global/dns", "cloudflare/global/dns"));
+    assert!(!matches_pattern("*/global/dns", "cloudflare/global/dns2"));
+    assert!(matches_pattern("aws*", "aws"));
+    assert!(matches_pattern("a*b*c", "axxbyyc"));
+    assert!(!matches_pattern("a*b*c", "axxcyyb"));
+    assert!(matches_pattern("exact", "exact"));
+    assert!(!matches_pattern("ab*ba", "aba"));
 }
