@@ -63,7 +63,8 @@ pub struct PairCounts {
     pub total: u64,
     /// Pairs where one member is down when the other fails, so the pair is the larger outage.
     pub nested: u64,
-    /// Pairs whose members' outages touch no common redundant group, so the pair is exactly
+    /// Pairs whose members' outages cannot together bring down a redundant group (no group
+    /// hit by both has its threshold reached by their counts added), so the pair is exactly
     /// the union of the two.
     pub independent: u64,
     /// Pairs propagated in full.
@@ -94,7 +95,7 @@ pub fn sweep(model: &Model, index: &WhatIfIndex, options: SweepOptions) -> Sweep
     let mut singles = Vec::with_capacity(targets.len());
     // Per single: the targets down under it, and the redundant groups it hits partly.
     let mut downed_targets: Vec<Vec<u32>> = Vec::with_capacity(targets.len());
-    let mut partial_groups: Vec<Vec<u32>> = Vec::with_capacity(targets.len());
+    let mut partial_groups: Vec<Vec<(u32, u32)>> = Vec::with_capacity(targets.len());
     for &target in &targets {
         propagator.fail(target);
         singles.push(propagator.scenario(model, vec![target]));
@@ -112,9 +113,14 @@ pub fn sweep(model: &Model, index: &WhatIfIndex, options: SweepOptions) -> Sweep
     let mut pairs = Vec::new();
     let mut pair_counts = PairCounts::default();
     if options.order == 2 {
-        for first in 0..targets.len() {
+        // Each pair is propagated on top of its larger member's outage, so that the work per
+        // pair is the smaller member's outage, not the larger one's.
+        let mut order: Vec<usize> = (0..targets.len()).collect();
+        order.sort_by(|&a, &b| singles[b].nodes_down.cmp(&singles[a].nodes_down).then(a.cmp(&b)));
+        let mut slot_pairs: Vec<((usize, usize), Scenario)> = Vec::new();
+        for (position, &first) in order.iter().enumerate() {
             let mut first_failed = false;
-            for second in first + 1..targets.len() {
+            for &second in &order[position + 1..] {
                 pair_counts.total += 1;
                 let nested = downed_targets[first].binary_search(&(second as u32)).is_ok()
                     || downed_targets[second].binary_search(&(first as u32)).is_ok();
@@ -122,7 +128,7 @@ pub fn sweep(model: &Model, index: &WhatIfIndex, options: SweepOptions) -> Sweep
                     pair_counts.nested += 1;
                     continue;
                 }
-                if !sorted_intersect(&partial_groups[first], &partial_groups[second]) {
+                if !may_combine(index, &partial_groups[first], &partial_groups[second]) {
                     pair_counts.independent += 1;
                     continue;
                 }
@@ -133,26 +139,43 @@ pub fn sweep(model: &Model, index: &WhatIfIndex, options: SweepOptions) -> Sweep
                 }
                 let mark = propagator.mark();
                 propagator.fail(targets[second]);
-                let pair = propagator.scenario(model, vec![targets[first], targets[second]]);
-                propagator.rollback(mark);
+                // The pair downs what the first downs plus the functions of the nodes it added;
+                // only a pair that downs more than its members alone is rendered in full.
+                let added = propagator.functions_of_nodes_since(mark.0);
+                let pair_down = union(&singles[first].down.functions, &added);
                 let alone = union(&singles[first].down.functions, &singles[second].down.functions);
-                if pair.down.functions.len() > alone.len() {
-                    pairs.push(pair);
+                if pair_down.len() > alone.len() {
+                    let (low, high) = (first.min(second), first.max(second));
+                    let scenario = propagator.scenario(model, vec![targets[low], targets[high]]);
+                    slot_pairs.push(((low, high), scenario));
                 }
+                propagator.rollback(mark);
             }
             propagator.rollback((0, 0));
         }
+        slot_pairs.sort_by_key(|(slots, _)| *slots);
+        pairs = slot_pairs.into_iter().map(|(_, scenario)| scenario).collect();
     }
     Sweep { targets, singles, pairs, pair_counts }
 }
 
-fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
+/// Whether two outages, each given by the redundant groups it hits partly (with how many
+/// members it downs), could together bring a group down: some group hit by both whose two
+/// counts add up to its threshold. When none does, the union of the two outages is closed under
+/// the propagation rules, so the pair downs exactly what its members down alone.
+fn may_combine(index: &WhatIfIndex, a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Equal => {
+                if a[i].1 + b[j].1 >= index.threshold_of(a[i].0 as usize) {
+                    return true;
+                }
+                i += 1;
+                j += 1;
+            }
         }
     }
     false
@@ -260,24 +283,46 @@ impl<'m> Propagator<'m> {
         }
     }
 
+    /// The functions delivered by the nodes made down since the down log had length `from`,
+    /// sorted, without repeats. Linear in those nodes and their functions.
+    fn functions_of_nodes_since(&mut self, from: usize) -> Vec<usize> {
+        let mut functions = Vec::new();
+        for &node in &self.down_log[from..] {
+            let node = node as usize;
+            let start = if node == 0 { 0 } else { self.node_functions_end[node - 1] as usize };
+            for &function in &self.node_functions[start..self.node_functions_end[node] as usize] {
+                if !self.function_seen[function as usize] {
+                    self.function_seen[function as usize] = true;
+                    functions.push(function as usize);
+                }
+            }
+        }
+        for &function in &functions {
+            self.function_seen[function] = false;
+        }
+        functions.sort_unstable();
+        functions
+    }
+
     fn down_nodes(&self) -> &[u32] {
         &self.down_log
     }
 
     /// The redundant groups (any-of and k-of-n dependencies needing two or more members down)
-    /// that the current outage hits without bringing down: sorted dependency indices.
-    fn partial_groups(&self) -> Vec<u32> {
-        let mut groups: Vec<u32> = self
+    /// that the current outage hits without bringing down, with the members it downs: sorted
+    /// by dependency index.
+    fn partial_groups(&self) -> Vec<(u32, u32)> {
+        let mut groups: Vec<(u32, u32)> = self
             .count_log
             .iter()
-            .copied()
-            .filter(|&d| {
+            .map(|&d| (d, self.down_count[d as usize]))
+            .filter(|&(d, count)| {
                 let threshold = self.index.threshold_of(d as usize);
-                threshold > 1 && threshold != u32::MAX && self.down_count[d as usize] < threshold
+                threshold > 1 && threshold != u32::MAX && count < threshold
             })
             .collect();
         groups.sort_unstable();
-        groups.dedup();
+        groups.dedup_by_key(|(d, _)| *d);
         groups
     }
 
