@@ -3,6 +3,7 @@
 //! and importance) through the fault tree the model lowers to, and fault-tree analysis of
 //! Open-PSA MEF models.
 
+mod advise;
 mod check;
 mod concentration;
 mod fta;
@@ -14,6 +15,10 @@ mod what_if;
 #[cfg(test)]
 mod tests;
 
+pub use advise::{
+    Advice, AdviseOptions, Change, ChangeKind, Effect, Evaluation, Goal, Plan, PlanMethod, advise,
+    candidates, evaluate,
+};
 pub use blastradius_engine::{EngineError, MefError};
 pub use check::{CheckCase, CheckReport, RuleOutcome, Violation, check};
 pub use concentration::{

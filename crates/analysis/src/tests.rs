@@ -111,6 +111,7 @@ fn a_cycle_does_not_fail_by_itself_but_falls_together() {
     ");
 }
 
+mod advise;
 mod concentration;
 mod fta;
 mod risk;

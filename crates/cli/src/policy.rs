@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use blastradius_analysis::{SweepOptions, WhatIfIndex, check, concentration, sweep};
+use blastradius_analysis::{
+    AdviseOptions, ChangeKind, Goal, SweepOptions, WhatIfIndex, advise, check, concentration, sweep,
+};
 use blastradius_model::{Policy, load_policy};
 use blastradius_report::{Options, SweepRank};
 use clap::{Subcommand, ValueEnum};
@@ -62,7 +64,51 @@ pub(crate) enum PolicyCommand {
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
+    /// Propose changes that remove single points of failure (a second zone, region or provider,
+    /// or a soft dependency), each with its exact effect, and the smallest set that meets a target.
+    #[command(after_help = ADVISE_HELP)]
+    Advise {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// Aim for every critical function at least this available (a fraction such as 0.9995,
+        /// or a percentage such as 99.95%); default: each function's own SLO.
+        #[arg(long, value_name = "F", value_parser = parse_availability, conflicts_with = "budget")]
+        target_availability: Option<f64>,
+        /// Instead of a target, the best set of at most N changes (or N money a year when every
+        /// kind of change has a --cost).
+        #[arg(long, value_name = "N")]
+        budget: Option<f64>,
+        /// The yearly cost of a kind of change, KIND=AMOUNT with KIND one of second-zone,
+        /// second-region, second-provider, soft; repeat for several.
+        #[arg(long = "cost", value_name = "KIND=AMOUNT", value_parser = parse_cost)]
+        costs: Vec<(ChangeKind, f64)>,
+        /// Also propose making dependencies soft (degrade instead of fail): a design change only
+        /// you can judge feasible.
+        #[arg(long)]
+        allow_soft: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
+
+const ADVISE_HELP: &str = "\
+Candidates: for every hard dependency of a component that a critical function reaches, on a node
+that is a single point of failure (an order-1 minimal cut set) of a critical function: add a
+second zone (an existing sibling zone, else a new one), the same service in a second region (an
+existing region that has it, else a new one), or an alternative provider (new); and, for a
+`depends_on` entry, make it soft (only with --allow-soft). New nodes copy the availability data of the node they mirror,
+and a new zone or region still depends on the same provider.
+Each change is applied to a copy of the model and measured with the exact engine: availability and
+downtime minutes a year of each critical function, expected downtime cost saved a year
+(unavailability saved x 8,760 h x cost per hour), and the cost per hour at stake under the worst
+single-provider outage.
+Plan: with a target (default: every SLO), the smallest set of changes meeting it: every set of up
+to k changes is tried while that takes at most 250 evaluations (exact), then changes are added
+greedily (the output says which). With --budget, changes are added greedily by downtime cost saved
+(per unit of cost when costs are given).
+
+Example: blastradius advise examples/saas-multi-region.yaml --target-availability 99.95%
+         blastradius advise examples/fintech-single-region.yaml --budget 2 --cost second-region=40000";
 
 const CHECK_HELP: &str = "\
 Policy file (YAML):
@@ -147,6 +193,7 @@ impl PolicyCommand {
     pub(crate) fn format(&self) -> Format {
         match self {
             Self::Concentration { format, .. } | Self::Sweep { format, .. } => *format,
+            Self::Advise { format, .. } => *format,
             Self::Check { format: CheckFormat::Json, .. } => Format::Json,
             Self::Check { .. } => Format::Human,
         }
@@ -178,6 +225,21 @@ pub(crate) fn run(command: PolicyCommand, options: Options) -> Result<bool, Fail
                     blastradius_report::sweep_human(&model, &result, order, rank, top, options)
                 }
                 Format::Json => blastradius_report::sweep_json(&model, &result, order, rank),
+            });
+        }
+        PolicyCommand::Advise { model, target_availability, budget, costs, allow_soft, format } => {
+            let (_, model) = load(&model)?;
+            let goal = match budget {
+                Some(budget) => Goal::Budget(budget),
+                None => Goal::Target(target_availability),
+            };
+            let advice = advise(&model, &AdviseOptions { goal, costs, include_soft: allow_soft })
+                .map_err(|e| {
+                anyhow::anyhow!("{e}: the model is too large to advise on exactly")
+            })?;
+            print(&match format {
+                Format::Human => blastradius_report::advice_human(&model, &advice, options),
+                Format::Json => blastradius_report::advice_json(&model, &advice),
             });
         }
         PolicyCommand::Check { model, policy, junit, sarif, format } => {
@@ -214,6 +276,34 @@ pub(crate) fn run(command: PolicyCommand, options: Options) -> Result<bool, Fail
         }
     }
     Ok(true)
+}
+
+/// Parses an availability: a fraction in (0, 1) or a percentage such as `99.95%`.
+fn parse_availability(text: &str) -> Result<f64, String> {
+    let (number, scale) = match text.trim().strip_suffix('%') {
+        Some(percent) => (percent.trim(), 100.0),
+        None => (text.trim(), 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value / scale > 0.0 && value / scale < 1.0 => Ok(value / scale),
+        _ => Err("expected an availability below 1, such as 0.9995 or 99.95%".to_owned()),
+    }
+}
+
+/// Parses `KIND=AMOUNT` for `--cost`.
+fn parse_cost(text: &str) -> Result<(ChangeKind, f64), String> {
+    let kinds = ChangeKind::ALL.iter().map(|k| k.word()).collect::<Vec<_>>().join(", ");
+    let (kind, amount) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected KIND=AMOUNT with KIND one of {kinds}"))?;
+    let kind = ChangeKind::ALL
+        .into_iter()
+        .find(|k| k.word() == kind.trim())
+        .ok_or_else(|| format!("unknown kind `{kind}`; use one of {kinds}"))?;
+    match amount.trim().parse::<f64>() {
+        Ok(amount) if amount >= 0.0 && amount.is_finite() => Ok((kind, amount)),
+        _ => Err(format!("`{amount}` is not an amount of money (a number, 0 or more)")),
+    }
 }
 
 /// Writes an output file, naming it in the error.

@@ -5,6 +5,7 @@ mod build;
 mod cycles;
 mod diagnostic;
 mod duration;
+mod edit;
 mod model;
 mod policy;
 mod raw;
@@ -16,6 +17,7 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
 pub use duration::Hours;
+pub use edit::{EditError, ModelEdit, NewNode};
 pub use model::{
     Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Origin,
     ProviderProfile,

@@ -2,6 +2,7 @@
 //! fault-tree analysis of MEF models): human text (optionally coloured), JSON for machines, and
 //! dependency graphs as DOT or Mermaid. Pure functions from values to strings.
 
+mod advise;
 mod check;
 mod concentration;
 mod diagnostics;
@@ -11,6 +12,7 @@ mod risk;
 mod style;
 mod what_if;
 
+pub use advise::{advice_human, advice_json};
 pub use check::{check_human, check_json, check_junit, check_sarif};
 pub use concentration::{
     SweepRank, concentration_human, concentration_json, ranked, sweep_human, sweep_json,
