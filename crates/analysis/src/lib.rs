@@ -8,6 +8,7 @@ mod check;
 mod concentration;
 mod fta;
 mod lower;
+mod register;
 mod risk;
 mod sweep;
 mod what_if;
@@ -27,6 +28,7 @@ pub use concentration::{
 };
 pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};
+pub use register::{Missing, Register, Table, register};
 pub use risk::{
     AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,
     cut_sets, importance,

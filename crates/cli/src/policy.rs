@@ -89,7 +89,48 @@ pub(crate) enum PolicyCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Export regulatory registers; `export dora` writes CSV files shaped like the DORA register
+    /// of information.
+    Export {
+        #[command(subcommand)]
+        register: ExportCommand,
+    },
 }
+
+/// The registers `export` writes.
+#[derive(Subcommand)]
+pub(crate) enum ExportCommand {
+    /// CSV files shaped like the DORA register-of-information templates B_02.02, B_05.01,
+    /// B_05.02, B_06.01 and B_07.01, plus missing_fields.csv.
+    #[command(after_help = DORA_HELP)]
+    Dora {
+        /// The model file (YAML).
+        model: PathBuf,
+        /// The directory to write the CSV files to (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Exit 1 when a field the register needs is missing from the model.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+const DORA_HELP: &str = "\
+Files (one row per line, comma-separated, UTF-8, header first):
+  b_02_02_services.csv      provider_id, function_id, function_critical_or_important, ict_service_type, data_locations
+  b_05_01_providers.csv     provider_id, legal_name, lei, headquarters_country, ultimate_parent
+  b_05_02_supply_chain.csv  function_id, provider_id, ict_service_type, rank, recipient_provider_id
+  b_06_01_functions.csv     function_id, function_name, critical_or_important, rto_hours, rpo_hours
+  b_07_01_assessment.csv    provider_id, substitutability, exit_plan, alternative_providers_identified, alternative_providers
+  missing_fields.csv        template, subject, field
+Sources: provider fields legal_entity, lei, country, service_type, data_locations, substitutability,
+exit_plan and ultimate_parent; function fields critical, rto, rpo. The provider id stands for the
+contractual arrangement. Rank 1 is a provider the components use directly; rank 2 and above are
+the providers it runs on (its `runs_on`), and theirs. Alternatives are providers that share an
+`any`/`atleast` group with it. A field the model lacks is left empty and listed in
+missing_fields.csv, never guessed; the command prints how many.
+
+Example: blastradius export dora examples/fintech-single-region.yaml --out register/";
 
 const ADVISE_HELP: &str = "\
 Candidates: for every hard dependency of a component that a critical function reaches, on a node
@@ -194,6 +235,7 @@ impl PolicyCommand {
         match self {
             Self::Concentration { format, .. } | Self::Sweep { format, .. } => *format,
             Self::Advise { format, .. } => *format,
+            Self::Export { .. } => Format::Human,
             Self::Check { format: CheckFormat::Json, .. } => Format::Json,
             Self::Check { .. } => Format::Human,
         }
@@ -241,6 +283,32 @@ pub(crate) fn run(command: PolicyCommand, options: Options) -> Result<bool, Fail
                 Format::Human => blastradius_report::advice_human(&model, &advice, options),
                 Format::Json => blastradius_report::advice_json(&model, &advice),
             });
+        }
+        PolicyCommand::Export { register: ExportCommand::Dora { model, out, strict } } => {
+            let (_, model) = load(&model)?;
+            let register = blastradius_analysis::register(&model);
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create directory {}", out.display()))?;
+            for table in &register.tables {
+                write_csv(&out.join(format!("{}.csv", table.name)), &table.header, &table.rows)?;
+            }
+            let missing: Vec<Vec<String>> = register
+                .missing
+                .iter()
+                .map(|m| vec![m.table.to_owned(), m.subject.clone(), m.field.to_owned()])
+                .collect();
+            write_csv(
+                &out.join("missing_fields.csv"),
+                &["template", "subject", "field"],
+                &missing,
+            )?;
+            print(&blastradius_report::register_human(
+                &model,
+                &register,
+                &out.display().to_string(),
+                options,
+            ));
+            return Ok(!strict || register.missing.is_empty());
         }
         PolicyCommand::Check { model, policy, junit, sarif, format } => {
             let (file, model) = load(&model)?;
@@ -304,6 +372,17 @@ fn parse_cost(text: &str) -> Result<(ChangeKind, f64), String> {
         Ok(amount) if amount >= 0.0 && amount.is_finite() => Ok((kind, amount)),
         _ => Err(format!("`{amount}` is not an amount of money (a number, 0 or more)")),
     }
+}
+
+/// Writes one CSV file with the `csv` crate (quoting as RFC 4180 needs).
+fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut writer =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    writer.write_record(header).with_context(|| format!("cannot write {}", path.display()))?;
+    for row in rows {
+        writer.write_record(row).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    writer.flush().with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes an output file, naming it in the error.

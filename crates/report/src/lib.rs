@@ -8,6 +8,7 @@ mod concentration;
 mod diagnostics;
 mod fta;
 mod graph;
+mod register;
 mod risk;
 mod style;
 mod what_if;
@@ -20,6 +21,7 @@ pub use concentration::{
 pub use diagnostics::{model_error_human, model_error_json, validation_human, validation_json};
 pub use fta::{fta_human, fta_json, mef_error_human, mef_error_json};
 pub use graph::{graph_dot, graph_mermaid};
+pub use register::register_human;
 pub use risk::{
     FunctionCutSets, availability_human, availability_json, cut_sets_human, cut_sets_json,
     importance_human, importance_json,

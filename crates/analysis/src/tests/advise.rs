@@ -199,3 +199,44 @@ fn chain_figure(model: &Model, id: &str) -> Option<String> {
     }
     product.map(|p| format!("{p:?}"))
 }
+
+#[test]
+fn a_hand_checked_plan_is_exact_and_smallest() {
+    // `pay` (99.95%) and `db` (zone z1, 99.9%) are single points of failure of `checkout`
+    // (u = 1 − 0.9995 × 0.999 ≈ 0.0015). A like-for-like second provider for `pay` leaves
+    // u = 1 − (1 − 0.0005²) × 0.999 ≈ 0.00100025; a second zone (z2, 99.9%) for `db` leaves
+    // u = 1 − 0.9995 × (1 − 0.001 × 0.001) ≈ 0.0005010; both: ≈ 0.00000125. A 99.99% target
+    // needs both, a 99.9% target either one: the one saving more is the zone.
+    let text = "version: 1\nname: hand\nproviders:\n  cloud: { regions: { r: { zones: [z1, z2] } } }\n  pay: { availability: 0.9995 }\ncomponents:\n  db: { runs_on: cloud/r/z1 }\n  app: { depends_on: [db, pay] }\nfunctions:\n  checkout: { delivered_by: [app], critical: true, cost_per_hour: 1000 }\navailability:\n  cloud/r/z1: 0.999\n  cloud/r/z2: 0.999\n";
+    let model = load("m.yaml", text.as_bytes()).expect("valid");
+    let plan = |target: f64| {
+        let options = AdviseOptions {
+            goal: Goal::Target(Some(target)),
+            costs: Vec::new(),
+            include_soft: false,
+        };
+        let advice = advise(&model, &options).expect("small");
+        let changes: Vec<String> = advice
+            .plan
+            .changes
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{:?} {}",
+                    advice.candidates[i].0.kind,
+                    advice.candidates[i].0.alternative.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        format!(
+            "{:?} {} u={:.8}",
+            advice.plan.method,
+            changes.join(" + "),
+            advice.plan.effect.after.unavailability[0]
+        )
+    };
+    insta::assert_snapshot!(format!("{}\n{}", plan(0.999), plan(0.9999)), @"
+    Exact(1) SecondZone cloud/r/z2 u=0.00050100
+    Exact(2) SecondZone cloud/r/z2 + SecondProvider pay-alternative u=0.00000125
+    ");
+}

@@ -148,3 +148,86 @@ fn sarif_output_is_valid_against_the_sarif_schema() {
         assert!(!validator.is_valid(&broken), "{name}: a result without a message must be invalid");
     }
 }
+
+#[test]
+fn advice_for_the_examples() {
+    snapshot_examples("advise", &[]);
+}
+
+#[test]
+fn advice_with_a_target_a_budget_and_costs() {
+    insta::assert_snapshot!(run(&[
+        "advise",
+        "examples/saas-multi-region.yaml",
+        "--target-availability",
+        "99.84%"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "advise",
+        "examples/fintech-single-region.yaml",
+        "--budget",
+        "50000",
+        "--cost",
+        "second-region=40000",
+        "--cost",
+        "second-provider=12000",
+        "--cost",
+        "second-zone=5000",
+        "--cost",
+        "soft=1000"
+    ]));
+    insta::assert_snapshot!(run(&[
+        "advise",
+        "examples/fintech-single-region.yaml",
+        "--cost",
+        "third-region=1"
+    ]));
+}
+
+/// Runs `export dora` on `example` into a fresh directory and renders the output and every
+/// file written.
+fn export(example: &str) -> String {
+    let dir =
+        std::env::temp_dir().join(format!("blastradius-dora-{}-{example}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = format!("examples/{example}.yaml");
+    let mut out = run(&["export", "dora", &file, "--out", dir.to_str().expect("utf-8 path")])
+        .replace(dir.to_str().expect("utf-8 path"), "[DIR]");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("written")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).expect("readable");
+        // Every row has as many fields as the header (the csv crate reads it back).
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let width = reader.headers().expect("a header").len();
+        for record in reader.records() {
+            assert_eq!(record.expect("a valid CSV record").len(), width, "{name}");
+        }
+        out.push_str(&format!("=== {name}\n{text}"));
+    }
+    out
+}
+
+#[test]
+fn dora_register_of_the_examples() {
+    for name in EXAMPLES {
+        insta::assert_snapshot!(format!("export_dora_{name}"), export(name));
+    }
+}
+
+#[test]
+fn dora_export_strict_fails_on_missing_fields() {
+    let dir = std::env::temp_dir().join(format!("blastradius-dora-strict-{}", std::process::id()));
+    let out = run(&[
+        "export",
+        "dora",
+        "examples/fintech-single-region.yaml",
+        "--out",
+        dir.to_str().expect("utf-8"),
+        "--strict",
+    ]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+}
