@@ -201,9 +201,8 @@ struct Propagator<'m> {
     /// Functions delivered by each node, grouped by node.
     node_functions_end: Vec<u32>,
     node_functions: Vec<u32>,
-    /// Scratch: degraded marks and per-function stamps, cleared after each use.
+    /// Scratch: degraded marks, cleared after each use.
     degraded: Vec<bool>,
-    function_seen: Vec<bool>,
 }
 
 impl<'m> Propagator<'m> {
@@ -238,7 +237,6 @@ impl<'m> Propagator<'m> {
             node_functions_end,
             node_functions,
             degraded: vec![false; model.n_nodes()],
-            function_seen: vec![false; model.functions().len()],
         }
     }
 
@@ -285,22 +283,22 @@ impl<'m> Propagator<'m> {
 
     /// The functions delivered by the nodes made down since the down log had length `from`,
     /// sorted, without repeats. Linear in those nodes and their functions.
-    fn functions_of_nodes_since(&mut self, from: usize) -> Vec<usize> {
-        let mut functions = Vec::new();
-        for &node in &self.down_log[from..] {
-            let node = node as usize;
-            let start = if node == 0 { 0 } else { self.node_functions_end[node - 1] as usize };
-            for &function in &self.node_functions[start..self.node_functions_end[node] as usize] {
-                if !self.function_seen[function as usize] {
-                    self.function_seen[function as usize] = true;
-                    functions.push(function as usize);
-                }
-            }
-        }
-        for &function in &functions {
-            self.function_seen[function] = false;
-        }
+    fn functions_of_nodes_since(&self, from: usize) -> Vec<usize> {
+        self.functions_of(self.down_log[from..].iter().copied())
+    }
+
+    /// The functions delivered by `nodes`, sorted, without repeats.
+    fn functions_of(&self, nodes: impl Iterator<Item = u32>) -> Vec<usize> {
+        let mut functions: Vec<usize> = nodes
+            .flat_map(|node| {
+                let node = node as usize;
+                let start = if node == 0 { 0 } else { self.node_functions_end[node - 1] as usize };
+                self.node_functions[start..self.node_functions_end[node] as usize].iter()
+            })
+            .map(|&function| function as usize)
+            .collect();
         functions.sort_unstable();
+        functions.dedup();
         functions
     }
 
@@ -354,22 +352,10 @@ impl<'m> Propagator<'m> {
                 }
             }
         }
-        let mut touched: Vec<usize> = Vec::new();
-        for &node in self.down_log.iter().chain(&degraded_log) {
-            let node = node as usize;
-            let start = if node == 0 { 0 } else { self.node_functions_end[node - 1] as usize };
-            for &function in &self.node_functions[start..self.node_functions_end[node] as usize] {
-                if !self.function_seen[function as usize] {
-                    self.function_seen[function as usize] = true;
-                    touched.push(function as usize);
-                }
-            }
-        }
-        touched.sort_unstable();
+        let touched = self.functions_of(self.down_log.iter().chain(&degraded_log).copied());
         let mut down = Stake::default();
         let mut degraded = Stake::default();
         for &function_index in &touched {
-            self.function_seen[function_index] = false;
             let function = &model.functions()[function_index];
             let worst = function
                 .delivered_by

@@ -83,21 +83,7 @@ pub(crate) struct RawFunction<'a> {
 
 const TOP_KEYS: &[&str] =
     &["version", "name", "description", "providers", "components", "functions", "availability"];
-const PROVIDER_KEYS: &[&str] = &[
-    "description",
-    "availability",
-    "regions",
-    "global",
-    "runs_on",
-    "ultimate_parent",
-    "legal_entity",
-    "lei",
-    "country",
-    "service_type",
-    "data_locations",
-    "substitutability",
-    "exit_plan",
-];
+const PROVIDER_KEYS: &[&str] = &["description", "availability", "regions", "global", "runs_on"];
 const REGION_KEYS: &[&str] = &["zones", "services", "availability"];
 const COMPONENT_KEYS: &[&str] = &["description", "kind", "availability", "runs_on", "depends_on"];
 const FUNCTION_KEYS: &[&str] =
@@ -419,7 +405,8 @@ impl<'a> Reader<'_> {
         };
         let context = Context("provider", entry.key);
         let Some(fields) = self.map(entry.value, context) else { return provider };
-        self.check_keys(fields, PROVIDER_KEYS, context);
+        let keys: Vec<&str> = PROVIDER_KEYS.iter().chain(profile::PROFILE_KEYS).copied().collect();
+        self.check_keys(fields, &keys, context);
         for field in fields.iter() {
             match field.key {
                 "description" => provider.description = self.text(field.value, "`description`"),

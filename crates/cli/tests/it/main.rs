@@ -27,6 +27,15 @@ pub(crate) fn run(args: &[&str]) -> String {
     )
 }
 
+/// `run(args)`, then the same with `--format json` (numbers rounded as by [`rounded`]), as one
+/// text for a snapshot.
+pub(crate) fn human_and_json(args: &[&str]) -> String {
+    let human = run(args);
+    let mut json_args = args.to_vec();
+    json_args.extend_from_slice(&["--format", "json"]);
+    format!("{human}\n{}", rounded(&run(&json_args)))
+}
+
 /// `text` with every fractional JSON number (`"key": 0.00271…`) rounded to ten significant
 /// digits, so that snapshots do not depend on the last bits of a sum, whose order the engine's
 /// variable order decides.

@@ -1,7 +1,7 @@
 //! The concentration-risk and compliance commands (`concentration`, `sweep`, `check`, `advise`,
 //! `export dora`) on the bundled examples, human and JSON, plus their usage errors.
 
-use crate::{rounded, run};
+use crate::{human_and_json, run};
 
 const EXAMPLES: &[&str] = &["fintech-single-region", "retail-azure-frontdoor", "saas-multi-region"];
 
@@ -11,10 +11,7 @@ fn snapshot_examples(command: &str, extra: &[&str]) {
         let file = format!("examples/{name}.yaml");
         let mut args = vec![command, file.as_str()];
         args.extend_from_slice(extra);
-        let human = run(&args);
-        args.extend_from_slice(&["--format", "json"]);
-        let json = rounded(&run(&args));
-        insta::assert_snapshot!(format!("{command}_{name}"), format!("{human}\n{json}"));
+        insta::assert_snapshot!(format!("{command}_{name}"), human_and_json(&args));
     }
 }
 
