@@ -274,3 +274,69 @@ fn patterns_match_with_stars_anywhere() {
     assert!(matches_pattern("exact", "exact"));
     assert!(!matches_pattern("ab*ba", "aba"));
 }
+
+#[test]
+fn register_lists_subcontractors_by_rank_and_what_is_missing() {
+    // `mail` runs on `relay`, which runs on cloud region `aws/r1`: ranks 1, 2 and 3 for
+    // `notify`. `pay` and `backup-pay` share an any-of group: each is the other's alternative.
+    let text = "version: 1\nname: reg\nproviders:\n  aws: { legal_entity: \"Amazon Web Services, Inc.\", country: US, lei: 5493001KJTIIGC8Y1R12, service_type: iaas, data_locations: [US, IE], regions: { r1: {} } }\n  relay: { runs_on: aws/r1, service_type: paas }\n  mail: { runs_on: relay, substitutability: easy, exit_plan: true }\n  pay: {}\n  backup-pay: {}\ncomponents:\n  sender: { depends_on: [mail] }\n  checkout: { depends_on: [{ any: [pay, backup-pay] }] }\nfunctions:\n  notify: { delivered_by: [sender], critical: true, rto: 1h, rpo: 30m }\n  buy: { delivered_by: [checkout], critical: true }\n";
+    let model = load("m.yaml", text.as_bytes()).expect("valid");
+    let register = crate::register(&model);
+    let mut out = String::new();
+    for table in &register.tables {
+        out.push_str(&format!("{}: {}\n", table.name, table.header.join(",")));
+        for row in &table.rows {
+            out.push_str(&format!("  {}\n", row.join(",")));
+        }
+    }
+    for missing in &register.missing {
+        out.push_str(&format!("missing {} {} {}\n", missing.table, missing.subject, missing.field));
+    }
+    insta::assert_snapshot!(out, @"
+    b_02_02_services: provider_id,function_id,function_critical_or_important,ict_service_type,data_locations
+      mail,notify,Y,,
+      pay,buy,Y,,
+      backup-pay,buy,Y,,
+    b_05_01_providers: provider_id,legal_name,lei,headquarters_country,ultimate_parent
+      aws,Amazon Web Services, Inc.,5493001KJTIIGC8Y1R12,US,
+      relay,,,,
+      mail,,,,
+      pay,,,,
+      backup-pay,,,,
+    b_05_02_supply_chain: function_id,provider_id,ict_service_type,rank,recipient_provider_id
+      notify,aws,iaas,3,relay
+      notify,relay,paas,2,mail
+    b_06_01_functions: function_id,function_name,critical_or_important,rto_hours,rpo_hours
+      notify,,Y,1,0.5
+      buy,,Y,,
+    b_07_01_assessment: provider_id,substitutability,exit_plan,alternative_providers_identified,alternative_providers
+      mail,easy,Y,N,
+      pay,,,Y,backup-pay
+      backup-pay,,,Y,pay
+    missing b_02_02_services backup-pay data_locations
+    missing b_02_02_services backup-pay service_type
+    missing b_02_02_services mail data_locations
+    missing b_02_02_services mail service_type
+    missing b_02_02_services pay data_locations
+    missing b_02_02_services pay service_type
+    missing b_02_02_services relay data_locations
+    missing b_05_01_providers backup-pay country
+    missing b_05_01_providers backup-pay legal_entity
+    missing b_05_01_providers backup-pay lei
+    missing b_05_01_providers mail country
+    missing b_05_01_providers mail legal_entity
+    missing b_05_01_providers mail lei
+    missing b_05_01_providers pay country
+    missing b_05_01_providers pay legal_entity
+    missing b_05_01_providers pay lei
+    missing b_05_01_providers relay country
+    missing b_05_01_providers relay legal_entity
+    missing b_05_01_providers relay lei
+    missing b_06_01_functions buy rpo
+    missing b_06_01_functions buy rto
+    missing b_07_01_assessment backup-pay exit_plan
+    missing b_07_01_assessment backup-pay substitutability
+    missing b_07_01_assessment pay exit_plan
+    missing b_07_01_assessment pay substitutability
+    ");
+}
