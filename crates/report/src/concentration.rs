@@ -79,6 +79,10 @@ pub fn concentration_human(
     let n_rows = shown(top, result.targets.len());
     for target in &result.targets[..n_rows] {
         let name = match target.node {
+            // A provider counted under its parent group says so: `auth0 (okta)`.
+            Some(node) if model.provider_of(node).is_some_and(|p| model.id(p) != target.group) => {
+                format!("{} ({})", target_name(model, target), target.group)
+            }
             Some(_) => target_name(model, target).to_owned(),
             None => format!("{} (group)", target.group),
         };
