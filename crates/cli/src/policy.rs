@@ -175,7 +175,7 @@ formats as well. JUnit: one testsuite per rule, one testcase per function. SARIF
 result per violation, located at the culprit node (or the function) in the model file.
 Exit codes: 0 every rule holds, 1 a violation (or an invalid model or policy), 2 usage error.
 
-Example: blastradius check examples/saas-multi-region.yaml --policy policy.yaml --junit check.xml";
+Example: blastradius check examples/saas-multi-region.yaml --policy examples/policies/strict.yaml --junit check.xml";
 
 const CONCENTRATION_HELP: &str = "\
 Definitions. Scope: the functions marked `critical: true` (all functions when none is).

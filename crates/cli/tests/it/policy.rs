@@ -53,7 +53,7 @@ fn check_with_a_strict_policy() {
         "check",
         "examples/saas-multi-region.yaml",
         "--policy",
-        "crates/cli/tests/it/data/policy/strict.yaml"
+        "examples/policies/strict.yaml"
     ]));
 }
 
@@ -92,7 +92,7 @@ fn check_outputs() -> Vec<(String, std::path::PathBuf, std::path::PathBuf)> {
             "check",
             &file,
             "--policy",
-            "crates/cli/tests/it/data/policy/strict.yaml",
+            "examples/policies/strict.yaml",
             "--junit",
             junit.to_str().expect("utf-8 path"),
             "--sarif",
