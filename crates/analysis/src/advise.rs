@@ -13,6 +13,9 @@ use blastradius_model::{
     Availability, DependencyKind, Model, ModelEdit, NewNode, NodeId, NodeKind, Origin,
 };
 
+use blastradius_engine::{Bdd, BddOptions};
+use rustc_hash::FxHashMap;
+
 use crate::concentration::critical_scope;
 use crate::lower::Lowering;
 use crate::risk::{availability, cut_sets};
@@ -24,6 +27,8 @@ const HOURS_PER_YEAR: f64 = 8760.0;
 const MINUTES_PER_YEAR: f64 = 525_600.0;
 /// At most this many subsets are evaluated when searching for the smallest set exactly.
 const EXACT_BUDGET: usize = 250;
+/// The greedy steps choose among this many candidates with the best effects alone.
+const GREEDY_POOL: usize = 40;
 
 /// What a change does to a dependency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +78,9 @@ pub struct Change {
     pub edit: ModelEdit,
     /// The user-supplied yearly cost of this kind of change, if given.
     pub cost: Option<f64>,
+    /// The functions whose dependency closure contains the owner: the only ones the change
+    /// can affect, ascending.
+    pub affected: Vec<usize>,
 }
 
 /// The exact state of a (possibly edited) model.
@@ -144,6 +152,8 @@ pub struct Advice {
     /// Every candidate with its own effect, by yearly cost saved, then downtime saved
     /// (descending), then description order.
     pub candidates: Vec<(Change, Effect)>,
+    /// Candidates found but not measured, beyond `AdviseOptions::max_candidates`.
+    pub not_evaluated: usize,
     /// The goal the plan aims for.
     pub goal: Goal,
     /// The plan.
@@ -160,6 +170,9 @@ pub struct AdviseOptions {
     /// Whether to propose making dependencies soft: a design change that only the user can
     /// judge feasible (a ledger cannot do without its database), so off by default.
     pub include_soft: bool,
+    /// At most this many candidates are measured: those whose affected scoped functions carry
+    /// the most cost per hour (then users); the rest are counted in `Advice::not_evaluated`.
+    pub max_candidates: usize,
 }
 
 /// Measures the exact state of `model` with `edit` applied.
@@ -174,8 +187,44 @@ pub fn evaluate(model: &Model, edit: &ModelEdit) -> Result<Evaluation, EngineErr
     evaluate_model(&edited)
 }
 
+/// Like [`evaluate`], but recomputes the unavailability of the `affected` functions only and
+/// copies the others from `baseline` (a change cannot reach a function whose closure does not
+/// contain the changed node).
+fn evaluate_affected(
+    model: &Model,
+    edit: &ModelEdit,
+    baseline: &Evaluation,
+    affected: &[usize],
+) -> Result<Evaluation, EngineError> {
+    let edited = edit.apply(model).expect("advice edits apply");
+    let lowering = Lowering::new(&edited);
+    let mut unavailability = baseline.unavailability.clone();
+    for &function in affected {
+        let tree = lowering.function_for_probability(&edited, function);
+        unavailability[function] =
+            Bdd::build(tree.formula(), &BddOptions::default())?.probability();
+    }
+    Ok(Evaluation { unavailability, worst_provider_outage: worst_provider_outage(&edited) })
+}
+
+/// The union of the functions the changes affect.
+fn affected_by(changes: &[&Change]) -> Vec<usize> {
+    let mut all: Vec<usize> = changes.iter().flat_map(|c| c.affected.iter().copied()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 fn evaluate_model(model: &Model) -> Result<Evaluation, EngineError> {
     let report = availability(model)?;
+    Ok(Evaluation {
+        unavailability: report.functions.iter().map(|f| f.unavailability).collect(),
+        worst_provider_outage: worst_provider_outage(model),
+    })
+}
+
+/// The top-level provider whose failure alone puts the most cost per hour down, and that cost.
+fn worst_provider_outage(model: &Model) -> Option<(String, f64)> {
     let index = WhatIfIndex::new(model);
     let mut worst: Option<(String, f64)> = None;
     for provider in model.node_ids().filter(|&n| model.kind(n) == NodeKind::Provider) {
@@ -190,10 +239,7 @@ fn evaluate_model(model: &Model) -> Result<Evaluation, EngineError> {
             worst = Some((model.id(provider).to_owned(), cost));
         }
     }
-    Ok(Evaluation {
-        unavailability: report.functions.iter().map(|f| f.unavailability).collect(),
-        worst_provider_outage: worst,
-    })
+    worst
 }
 
 fn effect(model: &Model, scope: &[usize], baseline: &Evaluation, after: Evaluation) -> Effect {
@@ -344,6 +390,7 @@ fn redundancy(model: &Model, owner: NodeId, dependency: usize, target: NodeId) -
         alternative_is_new: is_new,
         edit,
         cost: None,
+        affected: Vec::new(),
     })
 }
 
@@ -411,9 +458,33 @@ pub fn candidates(
                         )],
                     },
                     cost: None,
+                    affected: Vec::new(),
                 });
             }
         }
+    }
+    // The functions each owner's change can affect: those whose closure contains it.
+    let mut affected_by_owner: FxHashMap<NodeId, Vec<usize>> =
+        changes.iter().map(|c| (c.owner, Vec::new())).collect();
+    let mut stamp = vec![usize::MAX; model.n_nodes()];
+    for function in 0..model.functions().len() {
+        let mut stack: Vec<NodeId> = model.functions()[function].delivered_by.clone();
+        while let Some(node) = stack.pop() {
+            if std::mem::replace(&mut stamp[node.index()], function) == function {
+                continue;
+            }
+            if let Some(list) = affected_by_owner.get_mut(&node) {
+                list.push(function);
+            }
+            for dependency in model.dependencies(node) {
+                if dependency.kind != DependencyKind::Soft {
+                    stack.extend(dependency.members.iter().copied());
+                }
+            }
+        }
+    }
+    for change in &mut changes {
+        change.affected = affected_by_owner[&change.owner].clone();
     }
     Ok(changes)
 }
@@ -433,19 +504,35 @@ fn shortfall(model: &Model, scope: &[usize], target: Option<f64>, evaluation: &E
         .sum()
 }
 
-/// Candidate changes with their exact effects, and a plan for `options.goal`. Cost: one exact
-/// evaluation (availability of every function, and one what-if per provider) per candidate,
-/// plus up to 250 for the exact search and one per remaining candidate per greedy step.
+/// Candidate changes with their exact effects, and a plan for `options.goal`. Cost: per
+/// measured candidate (at most `options.max_candidates`), a copy of the model, the exact
+/// unavailability of the functions it can affect and one what-if per provider; up to 250 such
+/// evaluations for the exact search, and one per candidate among the 40 best per greedy step.
 ///
 /// # Errors
 /// [`EngineError::NodeLimitExceeded`] when a decision diagram outgrows the engine's budget.
 pub fn advise(model: &Model, options: &AdviseOptions) -> Result<Advice, EngineError> {
     let (scope, _) = critical_scope(model);
     let baseline = evaluate_model(model)?;
+    let mut all = candidates(model, &scope, options.include_soft)?;
+    // Measure first the changes that touch the most cost (then users) at stake; stable, so
+    // ties keep model order.
+    let stake = |change: &Change| {
+        let in_scope = change.affected.iter().filter(|f| scope.binary_search(f).is_ok());
+        in_scope.fold((0.0, 0u64), |(cost, users), &f| {
+            (cost + model.functions()[f].cost_per_hour, users + model.functions()[f].users)
+        })
+    };
+    all.sort_by(|a, b| {
+        let ((cost_a, users_a), (cost_b, users_b)) = (stake(a), stake(b));
+        cost_b.total_cmp(&cost_a).then(users_b.cmp(&users_a))
+    });
+    let not_evaluated = all.len().saturating_sub(options.max_candidates);
+    all.truncate(options.max_candidates);
     let mut scored = Vec::new();
-    for mut change in candidates(model, &scope, options.include_soft)? {
+    for mut change in all {
         change.cost = options.costs.iter().find(|(k, _)| *k == change.kind).map(|(_, c)| *c);
-        let after = evaluate(model, &change.edit)?;
+        let after = evaluate_affected(model, &change.edit, &baseline, &change.affected)?;
         let effect = effect(model, &scope, &baseline, after);
         scored.push((change, effect));
     }
@@ -458,7 +545,7 @@ pub fn advise(model: &Model, options: &AdviseOptions) -> Result<Advice, EngineEr
         Goal::Target(target) => plan_for_target(model, &scope, &baseline, &scored, target)?,
         Goal::Budget(budget) => plan_for_budget(model, &scope, &baseline, &scored, budget)?,
     };
-    Ok(Advice { scope, baseline, candidates: scored, goal: options.goal, plan })
+    Ok(Advice { scope, baseline, candidates: scored, not_evaluated, goal: options.goal, plan })
 }
 
 /// Whether two changes edit the same dependency (and so cannot both be applied).
@@ -543,7 +630,7 @@ fn plan_for_target(
             let after = if size == 1 {
                 scored[picked[0]].1.after.clone()
             } else {
-                evaluate(model, &combined(&changes))?
+                evaluate_affected(model, &combined(&changes), baseline, &affected_by(&changes))?
             };
             if shortfall(model, scope, target, &after) == 0.0 {
                 let saved = effect(model, scope, baseline, after.clone()).cost_saved_per_year;
@@ -563,7 +650,7 @@ fn plan_for_target(
     let mut current_shortfall = base_shortfall;
     while current_shortfall > 0.0 {
         let mut best: Option<(usize, Evaluation, f64)> = None;
-        for (i, (change, _)) in scored.iter().enumerate() {
+        for (i, (change, _)) in scored.iter().enumerate().take(GREEDY_POOL) {
             if chosen.contains(&i) {
                 continue;
             }
@@ -572,7 +659,8 @@ fn plan_for_target(
             if conflicts(&changes) {
                 continue;
             }
-            let after = evaluate(model, &combined(&changes))?;
+            let after =
+                evaluate_affected(model, &combined(&changes), baseline, &affected_by(&changes))?;
             let s = shortfall(model, scope, target, &after);
             if s < current_shortfall && best.as_ref().is_none_or(|(_, _, b)| s < *b) {
                 best = Some((i, after, s));
@@ -603,7 +691,7 @@ fn plan_for_budget(
     let mut current = effect(model, scope, baseline, baseline.clone());
     loop {
         let mut best: Option<(usize, Effect, f64)> = None;
-        for (i, (change, _)) in scored.iter().enumerate() {
+        for (i, (change, _)) in scored.iter().enumerate().take(GREEDY_POOL) {
             if chosen.contains(&i) || spent + price(change) > budget + 1e-9 {
                 continue;
             }
@@ -612,7 +700,9 @@ fn plan_for_budget(
             if conflicts(&changes) {
                 continue;
             }
-            let after = effect(model, scope, baseline, evaluate(model, &combined(&changes))?);
+            let evaluation =
+                evaluate_affected(model, &combined(&changes), baseline, &affected_by(&changes))?;
+            let after = effect(model, scope, baseline, evaluation);
             let gain = value(&after) - value(&current);
             let ratio = if price(change) > 0.0 { gain / price(change) } else { f64::INFINITY };
             if gain > 1e-9 && best.as_ref().is_none_or(|(_, _, r)| ratio > *r) {

@@ -86,6 +86,9 @@ pub(crate) enum PolicyCommand {
         /// you can judge feasible.
         #[arg(long)]
         allow_soft: bool,
+        /// Measure at most N candidates, those touching the most cost at stake first.
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        max_candidates: usize,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -145,8 +148,9 @@ downtime minutes a year of each critical function, expected downtime cost saved 
 single-provider outage.
 Plan: with a target (default: every SLO), the smallest set of changes meeting it: every set of up
 to k changes is tried while that takes at most 250 evaluations (exact), then changes are added
-greedily (the output says which). With --budget, changes are added greedily by downtime cost saved
-(per unit of cost when costs are given).
+greedily among the 40 best (the output says which). With --budget, changes are added greedily by
+downtime cost saved (per unit of cost when costs are given). On large models only the
+--max-candidates candidates touching the most cost at stake are measured; the output counts the rest.
 
 Example: blastradius advise examples/saas-multi-region.yaml --target-availability 99.95%
          blastradius advise examples/fintech-single-region.yaml --budget 2 --cost second-region=40000";
@@ -269,16 +273,25 @@ pub(crate) fn run(command: PolicyCommand, options: Options) -> Result<bool, Fail
                 Format::Json => blastradius_report::sweep_json(&model, &result, order, rank),
             });
         }
-        PolicyCommand::Advise { model, target_availability, budget, costs, allow_soft, format } => {
+        PolicyCommand::Advise {
+            model,
+            target_availability,
+            budget,
+            costs,
+            allow_soft,
+            max_candidates,
+            format,
+        } => {
             let (_, model) = load(&model)?;
             let goal = match budget {
                 Some(budget) => Goal::Budget(budget),
                 None => Goal::Target(target_availability),
             };
-            let advice = advise(&model, &AdviseOptions { goal, costs, include_soft: allow_soft })
-                .map_err(|e| {
-                anyhow::anyhow!("{e}: the model is too large to advise on exactly")
-            })?;
+            let advice = advise(
+                &model,
+                &AdviseOptions { goal, costs, include_soft: allow_soft, max_candidates },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}: the model is too large to advise on exactly"))?;
             print(&match format {
                 Format::Human => blastradius_report::advice_human(&model, &advice, options),
                 Format::Json => blastradius_report::advice_json(&model, &advice),

@@ -133,6 +133,15 @@ pub fn advice_human(model: &Model, advice: &Advice, options: Options) -> String 
         if shown < n_useful {
             out.push_str(&format!("  … {} more in --format json\n", n_useful - shown));
         }
+        if advice.not_evaluated > 0 {
+            out.push_str(&options.paint(
+                DIM,
+                &format!(
+                    "  {} further candidates were not measured (--max-candidates)\n",
+                    advice.not_evaluated
+                ),
+            ));
+        }
         if n_useful < advice.candidates.len() {
             out.push_str(&options.paint(
                 DIM,
@@ -236,6 +245,7 @@ struct AdviceJson {
     model: String,
     goal: String,
     scope: Vec<String>,
+    candidates_not_evaluated: usize,
     worst_provider_outage_before: Option<WorstJson>,
     candidates: Vec<ChangeJson>,
     plan: PlanJson,
@@ -282,6 +292,7 @@ pub fn advice_json(model: &Model, advice: &Advice) -> String {
         model: model.name().to_owned(),
         goal: goal_text(advice.goal),
         scope: advice.scope.iter().map(|&f| model.functions()[f].id.clone()).collect(),
+        candidates_not_evaluated: advice.not_evaluated,
         worst_provider_outage_before: worst_json(&advice.baseline),
         candidates: advice
             .candidates

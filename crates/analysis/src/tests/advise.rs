@@ -108,7 +108,7 @@ proptest! {
     fn every_candidate_never_lowers_availability_and_its_effect_is_real(spec in spec()) {
         let text = render(&spec, "", "");
         let model = load("m.yaml", text.as_bytes()).expect("valid");
-        let options = AdviseOptions { goal: Goal::Budget(2.0), costs: Vec::new(), include_soft: true };
+        let options = AdviseOptions { goal: Goal::Budget(2.0), costs: Vec::new(), include_soft: true, max_candidates: usize::MAX };
         let advice = advise(&model, &options).expect("small");
         let mut seen = std::collections::BTreeMap::new();
         for (change, effect) in &advice.candidates {
@@ -214,6 +214,7 @@ fn a_hand_checked_plan_is_exact_and_smallest() {
             goal: Goal::Target(Some(target)),
             costs: Vec::new(),
             include_soft: false,
+            max_candidates: usize::MAX,
         };
         let advice = advise(&model, &options).expect("small");
         let changes: Vec<String> = advice
