@@ -79,12 +79,13 @@ pub fn advice_human(model: &Model, advice: &Advice, options: Options) -> String 
     let mut out = options.paint(HEADING, &format!("Diversification advice for `{}`", model.name()));
     out.push_str(&format!("  (goal: {})\n", goal_text(advice.goal)));
     out.push_str("\nNow, modelled exactly:\n");
+    let width = advice.scope.iter().map(|&f| model.functions()[f].id.len()).max().unwrap_or(0);
     for &f in &advice.scope {
         let function = &model.functions()[f];
         let u = advice.baseline.unavailability[f];
         let slo = function.slo_percent.map_or(String::new(), |s| format!(", SLO {s}%"));
         out.push_str(&format!(
-            "  {:<24} {:>9} available, {:>6.0} min/yr down{slo}\n",
+            "  {:<width$} {:>9} available, {:>6.0} min/yr down{slo}\n",
             function.id,
             availability_text(u),
             u * 525_600.0
@@ -185,7 +186,7 @@ pub fn advice_human(model: &Model, advice: &Advice, options: Options) -> String 
             let after = plan.effect.after.unavailability[f];
             if (before - after).abs() > 0.0 {
                 out.push_str(&format!(
-                    "    {:<24} {} → {}\n",
+                    "    {:<width$} {} → {}\n",
                     model.functions()[f].id,
                     availability_text(before),
                     availability_text(after)
