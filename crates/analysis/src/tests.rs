@@ -111,6 +111,8 @@ fn a_cycle_does_not_fail_by_itself_but_falls_together() {
     ");
 }
 
+mod advise;
+mod concentration;
 mod fta;
 mod replay;
 mod risk;

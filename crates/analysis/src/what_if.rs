@@ -91,7 +91,23 @@ impl WhatIfIndex {
         Self { dependents_end, dependents, owner, threshold }
     }
 
-    fn dependents_of(&self, node: NodeId) -> &[u32] {
+    /// Number of dependencies in the model indexed.
+    pub(crate) fn n_dependencies(&self) -> usize {
+        self.owner.len()
+    }
+
+    /// The node owning a dependency.
+    pub(crate) fn owner_of(&self, dependency: usize) -> NodeId {
+        self.owner[dependency]
+    }
+
+    /// Members that must be down for a dependency to be down; `u32::MAX` for soft ones.
+    pub(crate) fn threshold_of(&self, dependency: usize) -> u32 {
+        self.threshold[dependency]
+    }
+
+    /// The dependencies in which `node` is a member.
+    pub(crate) fn dependents_of(&self, node: NodeId) -> &[u32] {
         let start =
             if node.index() == 0 { 0 } else { self.dependents_end[node.index() - 1] as usize };
         &self.dependents[start..self.dependents_end[node.index()] as usize]

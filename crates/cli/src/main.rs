@@ -15,6 +15,7 @@ use blastradius_model::{Model, ModelError};
 use blastradius_report::{Options, graph_dot, graph_mermaid};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod policy;
 mod serve;
 
 /// Model files larger than this are refused before reading; a million-component model is
@@ -181,6 +182,8 @@ Example: blastradius replay aws-us-east-1-2025-10-20 --model examples/fintech-si
     Replay(incident::ReplayArgs),
     /// Serve the HTTP API and web dashboard, keeping every run in a SQLite history.
     Serve(serve::ServeArgs),
+    #[command(flatten)]
+    Policy(policy::PolicyCommand),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,6 +208,8 @@ enum Failure {
     Invalid(ModelError),
     /// The MEF files are invalid: exit 1 after printing the located error.
     InvalidMef(MefError),
+    /// A check found violations, already printed: exit 1.
+    Findings,
     /// Anything the user must fix in the command line or the file system: exit 2.
     Usage(anyhow::Error),
 }
@@ -230,6 +235,7 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => args.format(),
         Command::Replay(args) => args.format(),
         Command::Graph { .. } | Command::Serve(_) => Format::Human,
+        Command::Policy(command) => command.format(),
     };
     match run(cli.command, options) {
         Ok(()) => ExitCode::SUCCESS,
@@ -249,6 +255,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+        Err(Failure::Findings) => ExitCode::from(1),
         Err(Failure::Usage(error)) => {
             eprint(&format!("error: {error:#}\n"));
             ExitCode::from(2)
@@ -345,6 +352,11 @@ fn run(command: Command, options: Options) -> Result<(), Failure> {
         Command::Catalog(args) => incident::run_catalog(args, options)?,
         Command::Scenarios(args) => incident::run_scenarios(args, options)?,
         Command::Replay(args) => incident::run_replay(args, options)?,
+        Command::Policy(command) => {
+            if !policy::run(command, options)? {
+                return Err(Failure::Findings);
+            }
+        }
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::layer::Layer;
 use crate::model::{
     DependencyData, DependencyKind, Function, Model, NodeData, NodeId, NodeKind, Origin,
 };
-use crate::raw::{Named, RawComponent, RawModel, RawRequirement};
+use crate::raw::{Named, RawComponent, RawModel, RawProvider, RawRequirement};
 use crate::suggest::{Suggester, closest};
 
 struct Builder<'d> {
@@ -113,7 +113,7 @@ pub(crate) fn build(
         diagnostics,
         suggester: Suggester::new(),
     };
-    add_provider_nodes(&mut builder, &raw);
+    let provider_runs_on = add_provider_nodes(&mut builder, &raw);
     let n_declared = builder.nodes.len();
     let selected = select_layers(&mut builder, &raw.catalog, layers);
     let layer_warnings = near_misses(&builder, &selected, n_declared);
@@ -162,8 +162,26 @@ pub(crate) fn build(
                 location: builder.nodes[node_index].location,
             });
         }
+        if let Some((_, provider)) =
+            provider_runs_on.iter().find(|(node, _)| node.index() == node_index)
+        {
+            add_requirements(
+                &mut builder,
+                "provider",
+                provider.name.text,
+                &provider.runs_on,
+                &[],
+                &mut dependencies,
+                &mut members,
+            );
+        }
         dependencies_end.push(dependencies.len() as u32);
     }
+    let profiles = provider_runs_on
+        .iter()
+        .filter(|(_, provider)| provider.profile != Default::default())
+        .map(|(node, provider)| (*node, provider.profile.clone()))
+        .collect();
     for (_, component) in &component_nodes {
         add_component_dependencies(&mut builder, component, &mut dependencies, &mut members);
         dependencies_end.push(dependencies.len() as u32);
@@ -230,6 +248,7 @@ pub(crate) fn build(
         warnings: Vec::new(),
         catalog: builder.layer_names,
         organisation: raw.organisation,
+        profiles,
     };
     model.warnings = find_cycles(&model);
     if !layer_warnings.is_empty() {
@@ -239,7 +258,12 @@ pub(crate) fn build(
     Some(model)
 }
 
-fn add_provider_nodes(builder: &mut Builder<'_>, raw: &RawModel<'_>) {
+/// Adds every provider's nodes; returns each provider node with its raw provider, in node order.
+fn add_provider_nodes<'r, 'a>(
+    builder: &mut Builder<'_>,
+    raw: &'r RawModel<'a>,
+) -> Vec<(NodeId, &'r RawProvider<'a>)> {
+    let mut providers = Vec::with_capacity(raw.providers.len());
     for provider in &raw.providers {
         let name = &provider.name.text;
         let Some(provider_node) =
@@ -247,6 +271,7 @@ fn add_provider_nodes(builder: &mut Builder<'_>, raw: &RawModel<'_>) {
         else {
             continue;
         };
+        providers.push((provider_node, provider));
         builder.nodes[provider_node.index()].availability = provider.availability;
         builder.nodes[provider_node.index()].description =
             provider.description.as_deref().map(Box::from);
@@ -286,6 +311,7 @@ fn add_provider_nodes(builder: &mut Builder<'_>, raw: &RawModel<'_>) {
             builder.add(id, NodeKind::GlobalService, service.location, Some(provider_node));
         }
     }
+    providers
 }
 
 /// The layers named in `catalog:` and, transitively, the layers they require, each with the
@@ -469,15 +495,28 @@ fn add_component_dependencies(
     dependencies: &mut Vec<DependencyData>,
     members: &mut Vec<NodeId>,
 ) {
-    let name = &component.name.text;
-    let requirements = component
-        .runs_on
+    let (name, runs_on, depends_on) =
+        (component.name.text, &component.runs_on, &component.depends_on);
+    add_requirements(builder, "component", name, runs_on, depends_on, dependencies, members);
+}
+
+/// Adds the `runs_on` and `depends_on` dependencies of component or provider `name`.
+fn add_requirements(
+    builder: &mut Builder<'_>,
+    what: &str,
+    name: &str,
+    runs_on: &Option<RawRequirement<'_>>,
+    depends_on: &[RawRequirement<'_>],
+    dependencies: &mut Vec<DependencyData>,
+    members: &mut Vec<NodeId>,
+) {
+    let requirements = runs_on
         .iter()
         .map(|r| (r, Origin::RunsOn))
-        .chain(component.depends_on.iter().map(|r| (r, Origin::DependsOn)));
+        .chain(depends_on.iter().map(|r| (r, Origin::DependsOn)));
     for (requirement, origin) in requirements {
         let key = if origin == Origin::RunsOn { "runs_on" } else { "depends_on" };
-        let context = format_args!("`{key}` of component `{name}`");
+        let context = format_args!("`{key}` of {what} `{name}`");
         if resolve_requirement(builder, requirement, context, members) {
             dependencies.push(DependencyData {
                 kind: requirement.kind,

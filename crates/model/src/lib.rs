@@ -5,8 +5,10 @@ mod build;
 mod cycles;
 mod diagnostic;
 mod duration;
+mod edit;
 mod layer;
 mod model;
+mod policy;
 mod raw;
 mod suggest;
 pub mod yaml;
@@ -16,11 +18,13 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
 pub use duration::Hours;
+pub use edit::{EditError, ModelEdit, NewNode};
 pub use layer::{Layer, LayerDependency, LayerNode};
 pub use model::{
     Availability, Dependency, DependencyKind, Function, Model, NodeId, NodeKind, Organisation,
-    Origin,
+    Origin, ProviderProfile,
 };
+pub use policy::{Policy, PolicyScope, load_policy, matches_pattern};
 
 /// At most this many problems are reported for one file; a count of the rest follows them.
 pub const MAX_DIAGNOSTICS: usize = 1000;

@@ -205,6 +205,31 @@ pub struct Organisation {
     pub location: Location,
 }
 
+/// The optional register fields of a provider, as DORA's register of information asks for them.
+/// Every field is `None` (or empty) when the model does not give it; nothing is guessed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderProfile {
+    /// The group the provider belongs to; providers with the same parent are "closely
+    /// connected" and are counted together in concentration figures.
+    pub ultimate_parent: Option<String>,
+    /// The provider's legal name.
+    pub legal_entity: Option<String>,
+    /// Its Legal Entity Identifier (ISO 17442), checked for form and check digits.
+    pub lei: Option<String>,
+    /// Headquarters country, ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// The type of ICT service: `iaas`, `paas`, `saas`, `network`, `data-management`,
+    /// `security`, `software` or `other`.
+    pub service_type: Option<String>,
+    /// Countries where data is stored or processed, ISO 3166-1 alpha-2.
+    pub data_locations: Vec<String>,
+    /// How hard it is to replace: `not-substitutable`, `highly-complex`, `medium-complexity` or
+    /// `easy`.
+    pub substitutability: Option<String>,
+    /// Whether a documented exit plan exists.
+    pub exit_plan: Option<bool>,
+}
+
 /// A validated resilience model. It never changes after validation; nodes are addressed by
 /// [`NodeId`], with [`Model::lookup`] for names.
 #[derive(Clone, Debug)]
@@ -223,6 +248,8 @@ pub struct Model {
     /// pulled in by another layer carry the location of the entry that pulled them).
     pub(crate) catalog: Vec<(String, Location)>,
     pub(crate) organisation: Option<Organisation>,
+    /// Register fields of the providers that give any, sorted by node.
+    pub(crate) profiles: Vec<(NodeId, ProviderProfile)>,
 }
 
 impl Model {
@@ -342,6 +369,33 @@ impl Model {
     /// Who the model describes, if the file says.
     pub fn organisation(&self) -> Option<&Organisation> {
         self.organisation.as_ref()
+    }
+
+    /// The register fields of a provider node (`None` for other nodes and for providers that
+    /// give none). Logarithmic in the number of providers.
+    pub fn provider_profile(&self, node: NodeId) -> Option<&ProviderProfile> {
+        let at = self.profiles.binary_search_by_key(&node, |(n, _)| *n).ok()?;
+        Some(&self.profiles[at].1)
+    }
+
+    /// The top-level provider of a provider node (`aws` for `aws/us-east-1/dynamodb`); `None`
+    /// for components. Constant time.
+    pub fn provider_of(&self, node: NodeId) -> Option<NodeId> {
+        if self.kind(node) == NodeKind::Component {
+            return None;
+        }
+        let id = self.id(node);
+        let provider = id.split('/').next().unwrap_or(id);
+        self.lookup(provider)
+    }
+
+    /// The group a provider node counts under in concentration figures: its provider's
+    /// `ultimate_parent` if given, else the provider's id; `None` for components.
+    pub fn provider_group(&self, node: NodeId) -> Option<&str> {
+        let provider = self.provider_of(node)?;
+        let parent =
+            self.provider_profile(provider).and_then(|profile| profile.ultimate_parent.as_deref());
+        Some(parent.unwrap_or_else(|| self.id(provider)))
     }
 
     /// Warnings found while validating (dependency cycles), in file order.

@@ -9,6 +9,11 @@ use crate::model::{Availability, DependencyKind, Organisation};
 use crate::suggest::closest;
 use crate::yaml::{Entries, Entry, Node, Value};
 
+mod profile;
+
+#[cfg(test)]
+pub(crate) use profile::is_valid_lei;
+
 /// A name or id as written, with where it was written.
 #[derive(Clone, Debug)]
 pub(crate) struct Named<'a> {
@@ -36,6 +41,9 @@ pub(crate) struct RawProvider<'a> {
     pub(crate) availability: Option<Availability>,
     pub(crate) regions: Vec<RawRegion<'a>>,
     pub(crate) global: Vec<Named<'a>>,
+    /// What the provider itself runs on (a SaaS on a cloud region): its nth-party dependency.
+    pub(crate) runs_on: Option<RawRequirement<'a>>,
+    pub(crate) profile: crate::model::ProviderProfile,
 }
 
 #[derive(Debug)]
@@ -88,7 +96,7 @@ const TOP_KEYS: &[&str] = &[
     "organisation",
 ];
 const ORGANISATION_KEYS: &[&str] = &["name", "sector", "country"];
-const PROVIDER_KEYS: &[&str] = &["description", "availability", "regions", "global"];
+const PROVIDER_KEYS: &[&str] = &["description", "availability", "regions", "global", "runs_on"];
 const REGION_KEYS: &[&str] = &["zones", "services", "availability"];
 const COMPONENT_KEYS: &[&str] = &["description", "kind", "availability", "runs_on", "depends_on"];
 const FUNCTION_KEYS: &[&str] =
@@ -424,15 +432,22 @@ impl<'a> Reader<'_> {
             availability: None,
             regions: Vec::new(),
             global: Vec::new(),
+            runs_on: None,
+            profile: Default::default(),
         };
         let context = Context("provider", entry.key);
         let Some(fields) = self.map(entry.value, context) else { return provider };
-        self.check_keys(fields, PROVIDER_KEYS, context);
+        let keys: Vec<&str> = PROVIDER_KEYS.iter().chain(profile::PROFILE_KEYS).copied().collect();
+        self.check_keys(fields, &keys, context);
         for field in fields.iter() {
             match field.key {
                 "description" => provider.description = self.text(field.value, "`description`"),
                 "availability" => provider.availability = self.availability(field.value, entry.key),
                 "global" => provider.global = self.names(field.value, "global service"),
+                "runs_on" => provider.runs_on = self.runs_on(field.value),
+                key if profile::PROFILE_KEYS.contains(&key) => {
+                    self.profile_field(entry.key, field, &mut provider.profile)
+                }
                 "regions" => {
                     let regions = self.map(field.value, format_args!("the regions of {context}"));
                     for region in regions.iter().flat_map(|e| e.iter()) {
@@ -487,15 +502,7 @@ impl<'a> Reader<'_> {
                 "availability" => {
                     component.availability = self.availability(field.value, entry.key)
                 }
-                "runs_on" => {
-                    component.runs_on = self.requirement(field.value, "runs_on");
-                    if let Some(RawRequirement { kind: DependencyKind::Soft, location, .. }) =
-                        component.runs_on
-                    {
-                        self.help(location, "`runs_on` cannot be soft", "a component cannot run on something it can do without; use `depends_on: [{ soft: … }]`");
-                        component.runs_on = None;
-                    }
-                }
+                "runs_on" => component.runs_on = self.runs_on(field.value),
                 "depends_on" => {
                     let Some(items) = self.list(field.value, "`depends_on`") else { continue };
                     component.depends_on = items
@@ -507,6 +514,16 @@ impl<'a> Reader<'_> {
             }
         }
         component
+    }
+
+    /// The value of `runs_on` (of a component or a provider), which cannot be soft.
+    fn runs_on(&mut self, node: Node<'a>) -> Option<RawRequirement<'a>> {
+        let runs_on = self.requirement(node, "runs_on");
+        if let Some(RawRequirement { kind: DependencyKind::Soft, location, .. }) = runs_on {
+            self.help(location, "`runs_on` cannot be soft", "a component cannot run on something it can do without; use `depends_on: [{ soft: … }]`");
+            return None;
+        }
+        runs_on
     }
 
     /// One entry of `depends_on` (or the value of `runs_on`): an id, `{any: […]}`,

@@ -504,3 +504,52 @@ fn millions_of_problems_cost_bounded_memory_and_long_names_are_cut() {
       help: fix the ones above first; is this the right file?
     ");
 }
+
+#[test]
+fn a_provider_runs_on_a_cloud_region_and_gives_register_fields() {
+    let text = with_head(
+        "  launchdarkly:\n    runs_on: aws/us-east-1\n    ultimate_parent: catamorphic\n    legal_entity: Catamorphic Co.\n    lei: 5493001KJTIIGC8Y1R12\n    country: US\n    service_type: saas\n    data_locations: [US, IE]\n    substitutability: medium-complexity\n    exit_plan: false\ncomponents:\n  flags: { depends_on: [launchdarkly] }\n",
+    );
+    let model = load("m.yaml", text.as_bytes()).expect("valid");
+    let vendor = model.lookup("launchdarkly").expect("exists");
+    let runs_on: Vec<&str> =
+        model.dependencies(vendor).flat_map(|d| d.members).map(|&n| model.id(n)).collect();
+    assert_eq!(runs_on, ["aws/us-east-1"]);
+    let profile = model.provider_profile(vendor).expect("has a profile");
+    assert_eq!(profile.data_locations, ["US", "IE"]);
+    assert_eq!(profile.exit_plan, Some(false));
+    assert_eq!(model.provider_group(model.lookup("aws/us-east-1/dynamodb").unwrap()), Some("aws"));
+    assert_eq!(model.provider_group(vendor), Some("catamorphic"));
+    assert_eq!(model.provider_profile(model.lookup("aws").unwrap()), None);
+}
+
+#[test]
+fn bad_register_fields_are_located() {
+    insta::assert_snapshot!(check(&with_head(
+        "  acme:\n    runs_on: { soft: aws }\n    lei: 5493001KJTIIGC8Y1R13\n    country: usa\n    service_type: cloud\n    substitutability: hard\n    exit_plan: maybe\n    runs_on_: x\n"
+    )), @"
+    m.yaml:10:14: error: `runs_on` cannot be soft
+      help: a component cannot run on something it can do without; use `depends_on: [{ soft: … }]`
+    m.yaml:11:10: error: `5493001KJTIIGC8Y1R13` is not a valid LEI for provider `acme`
+      help: a Legal Entity Identifier (ISO 17442) is 20 letters and digits whose check digits make it 1 modulo 97
+    m.yaml:12:14: error: country `usa` of provider `acme` is not a two-letter code
+      help: write an ISO 3166-1 alpha-2 code in capitals, such as `US`, `IE` or `DE`
+    m.yaml:13:19: error: `service_type` of provider `acme` is `cloud`, which is not one of the known values
+      help: write one of `iaas`, `paas`, `saas`, `network`, `data-management`, `security`, `software`, `other`
+    m.yaml:14:23: error: `substitutability` of provider `acme` is `hard`, which is not one of the known values
+      help: write one of `not-substitutable`, `highly-complex`, `medium-complexity`, `easy`
+    m.yaml:15:16: error: `exit_plan` of provider `acme` must be true or false, found `maybe`
+      help: write `exit_plan: true` when a documented exit plan exists
+    m.yaml:16:5: error: unknown key `runs_on_` in provider `acme`
+      help: did you mean `runs_on`? valid keys are `description`, `availability`, `regions`, `global`, `runs_on`, `ultimate_parent`, `legal_entity`, `lei`, `country`, `service_type`, `data_locations`, `substitutability`, `exit_plan`
+    ");
+}
+
+#[test]
+fn lei_check_digits() {
+    // Published LEIs (GLEIF): Amazon.com, Inc. and Microsoft Corporation.
+    assert!(crate::raw::is_valid_lei("ZXTILKJKG63JELOEG630"));
+    assert!(crate::raw::is_valid_lei("INR2EJN1ERAN0W5ZP974"));
+    assert!(!crate::raw::is_valid_lei("INR2EJN1ERAN0W5ZP975"));
+    assert!(!crate::raw::is_valid_lei("inr2ejn1eran0w5zp974"));
+}

@@ -4,6 +4,7 @@
 mod cli;
 mod fta;
 mod incident;
+mod policy;
 mod risk;
 mod serve;
 
@@ -26,6 +27,15 @@ pub(crate) fn run(args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+/// `run(args)`, then the same with `--format json` (numbers rounded as by [`rounded`]), as one
+/// text for a snapshot.
+pub(crate) fn human_and_json(args: &[&str]) -> String {
+    let human = run(args);
+    let mut json_args = args.to_vec();
+    json_args.extend_from_slice(&["--format", "json"]);
+    format!("{human}\n{}", rounded(&run(&json_args)))
 }
 
 /// `text` with every fractional JSON number (`"key": 0.00271…`) rounded to ten significant

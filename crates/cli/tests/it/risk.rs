@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::{rounded, run};
+use crate::{human_and_json, run};
 
 /// The model files snapshotted, relative to the workspace root, with a short name for each.
 fn models() -> Vec<(String, String)> {
@@ -27,10 +27,7 @@ fn snapshot_everywhere(command: &str, extra: &[&str]) {
     for (name, file) in models() {
         let mut args = vec![command, file.as_str()];
         args.extend_from_slice(extra);
-        let human = run(&args);
-        args.extend_from_slice(&["--format", "json"]);
-        let json = rounded(&run(&args));
-        insta::assert_snapshot!(format!("{command}_{name}"), format!("{human}\n{json}"));
+        insta::assert_snapshot!(format!("{command}_{name}"), human_and_json(&args));
     }
 }
 
