@@ -14,10 +14,14 @@ use std::process::Command;
 /// Runs `blastradius` with `args` from the workspace root and renders exit code, stdout and
 /// stderr as one text.
 pub(crate) fn run(args: &[&str]) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    run_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."), args)
+}
+
+/// Like [`run`], from directory `dir`.
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_blastradius"))
         .args(args)
-        .current_dir(&root)
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs");
