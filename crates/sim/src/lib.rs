@@ -8,8 +8,11 @@ mod event_queue;
 mod replicate;
 mod retry;
 mod rng;
+mod scenario;
 mod station;
 mod stats;
+mod traffic;
+mod yaml;
 
 #[cfg(test)]
 mod tests;
@@ -18,5 +21,12 @@ pub use event_queue::{EventQueue, SimTime};
 pub use replicate::replicate;
 pub use retry::{RetryParams, RetryRun, simulate_retry};
 pub use rng::{Distribution, Rng, replication_seed};
+pub use scenario::{
+    Backoff, CallPolicy, Capacity, Diurnal, Effect, Fault, Jitter, Load, Scenario, empty_scenario,
+    load_scenario,
+};
 pub use station::{StationParams, StationStats, simulate_station};
 pub use stats::{Summary, percentile, summarize};
+pub use traffic::{
+    ComponentSeries, FunctionSeries, Recovery, TrafficPlan, TrafficRun, simulate_traffic,
+};

@@ -254,3 +254,195 @@ fn variates_have_the_requested_means() {
         assert!((distribution.mean() - 2.0).abs() < 1e-12);
     }
 }
+
+/// One component `server` behind function `serve`, as in the retry reference model.
+const ONE_SERVER: &str = "version: 1
+name: one-server
+components:
+  server: { kind: service }
+functions:
+  serve: { delivered_by: [server] }
+";
+
+/// Runs `scenario` on `model` for replications 0..n of `seed`.
+fn traffic(model: &str, scenario: &str, n: u64, seed: u64) -> Vec<TrafficRun> {
+    let model = blastradius_model::load("model.yaml", model.as_bytes()).expect("valid model");
+    let scenario = match load_scenario("scenario.yaml", scenario.as_bytes(), &model) {
+        Ok(scenario) => scenario,
+        Err(error) => panic!(
+            "{}",
+            error.diagnostics.iter().map(|d| d.render("scenario.yaml")).collect::<String>()
+        ),
+    };
+    let plan = TrafficPlan::new(&model, &scenario);
+    replicated(n, seed, |rng| simulate_traffic(&model, &scenario, &plan, rng.clone()))
+}
+
+/// The §2.2 queue as a traffic scenario: λ = 8, μ = 10, T = 4 s, R = 3, the server stopped
+/// for `stop` seconds at t = 100 (a capacity trigger), `extra` appended to the server's entry.
+fn retry_scenario(stop: &str, extra: &str) -> String {
+    format!(
+        "version: 1
+horizon: 1000s
+components:
+  server: {{ concurrency: 1, service: 100ms{extra} }}
+functions:
+  serve: {{ rate: 8, timeout: 4s, retry: {{ max: 3 }} }}
+faults:
+  - {{ at: 100s, for: {stop}, node: server, capacity: 0 }}
+"
+    )
+}
+
+#[test]
+fn traffic_model_reproduces_the_retry_collapse_and_its_fixes() {
+    let collapsed = |runs: &[TrafficRun]| {
+        runs.iter().filter(|r| matches!(r.recovery, Recovery::NotRecovered)).count()
+    };
+    // Stopping the server for 20 s piles up ≈ 160 requests, far more than μT = 40: collapse.
+    let runs = traffic(ONE_SERVER, &retry_scenario("20s", ""), 10, 50);
+    assert!(collapsed(&runs) >= 9, "{} of 10 collapsed", collapsed(&runs));
+    // In the collapsed state the server is saturated with work nobody waits for.
+    let wasted: u64 = runs[0].components[0].wasted[800..].iter().sum();
+    assert!(wasted > 1500, "wasted work {wasted}");
+    // Dropping expired work recovers, and quickly.
+    let runs = traffic(ONE_SERVER, &retry_scenario("20s", ", drop_expired: true"), 10, 51);
+    assert_eq!(collapsed(&runs), 0);
+    for run in &runs {
+        let Recovery::Recovered { after } = run.recovery else { unreachable!() };
+        assert!(after < 600.0, "recovered only after {after} s");
+    }
+    // So does a queue too short to outlast the timeout (K/μ < T).
+    assert_eq!(collapsed(&traffic(ONE_SERVER, &retry_scenario("20s", ", queue: 20"), 10, 52)), 0);
+    // A 2-second stop (≈ 16 requests, below μT) does not tip it.
+    assert!(collapsed(&traffic(ONE_SERVER, &retry_scenario("2s", ""), 10, 53)) <= 1);
+}
+
+const CHAIN: &str = "version: 1
+name: chain
+components:
+  front: { depends_on: [middle] }
+  middle: { depends_on: [back] }
+  back: { kind: datastore }
+  east: {}
+  west: {}
+  api: { depends_on: [{ any: [east, west] }] }
+functions:
+  browse: { delivered_by: [front] }
+  shop: { delivered_by: [api] }
+";
+
+fn chain_scenario(edges: &str, fault: &str) -> String {
+    format!(
+        "version: 1
+horizon: 100s
+components:
+  front: {{ concurrency: 5, service: 1ms }}
+functions:
+  browse: {{ rate: 20, timeout: 5s{edges} }}
+calls:
+  - {{ from: front, to: middle, timeout: 1s{edges} }}
+  - {{ from: middle, to: back, timeout: 1s{edges} }}
+faults:
+  - {{ at: 0s, for: 100s, {fault} }}
+"
+    )
+}
+
+/// Attempts that reached `back` per request offered to `browse`.
+fn amplification(runs: &[TrafficRun], plan_slot: usize) -> f64 {
+    let attempts: u64 =
+        runs.iter().map(|r| r.components[plan_slot].arrivals.iter().sum::<u64>()).sum();
+    let offered: u64 = runs.iter().map(|r| r.functions[0].offered.iter().sum::<u64>()).sum();
+    attempts as f64 / offered as f64
+}
+
+#[test]
+fn layered_retries_multiply_and_budgets_cap_them() {
+    // Three layers of 3 attempts each on a hard-down dependency: 3³ = 27 attempts per request.
+    let runs = traffic(CHAIN, &chain_scenario(", retry: { max: 2 }", "down: back"), 2, 60);
+    assert_eq!(amplification(&runs, 2), 27.0);
+    // A 10% retry budget per layer keeps each layer at about 1.1×.
+    let budget = ", retry: { max: 2 }, budget: 0.1";
+    let amplified = amplification(&traffic(CHAIN, &chain_scenario(budget, "down: back"), 2, 61), 2);
+    assert!((1.0..1.36).contains(&amplified), "amplification {amplified}");
+}
+
+#[test]
+fn a_circuit_breaker_keeps_a_caller_responsive_when_its_dependency_hangs() {
+    // `back` swallows calls; `middle` waits the full second for each, so `front`'s five
+    // servers manage 5 requests a second out of 20 and its queue grows...
+    let queue_at_end = |runs: &[TrafficRun]| runs[0].components[0].queue[98];
+    let hanging = traffic(CHAIN, &chain_scenario("", "down: back, hang: true"), 1, 62);
+    assert!(queue_at_end(&hanging) > 500, "queue {}", queue_at_end(&hanging));
+    // ...unless a breaker on `middle → back` fails calls fast while it is open.
+    let breaker = chain_scenario("", "down: back, hang: true").replace(
+        "to: back, timeout: 1s",
+        "to: back, timeout: 1s, breaker: { failures: 5, open: 10s }",
+    );
+    let guarded = traffic(CHAIN, &breaker, 1, 62);
+    assert!(queue_at_end(&guarded) < 50, "queue {}", queue_at_end(&guarded));
+}
+
+#[test]
+fn failover_to_the_next_member_of_an_any_of_group() {
+    let scenario = |fault: &str| {
+        format!(
+            "version: 1
+horizon: 60s
+components:
+  east: {{ concurrency: 50, service: 10ms }}
+  west: {{ concurrency: 50, service: 10ms }}
+functions:
+  shop: {{ rate: 50, timeout: 5s }}
+calls:
+  - {{ from: api, to: east, timeout: 500ms }}
+faults:
+  - {{ at: 0s, for: 60s, down: east{fault} }}
+"
+        )
+    };
+    for (fault, min_latency) in [("", 0.0), (", hang: true", 0.5)] {
+        let runs = traffic(CHAIN, &scenario(fault), 2, 63);
+        let shop = &runs[0].functions[1];
+        let (offered, goodput): (u64, u64) = (shop.offered.iter().sum(), shop.goodput.iter().sum());
+        assert!(goodput as f64 >= 0.99 * offered as f64, "{goodput} of {offered}");
+        assert_eq!(shop.failed.iter().sum::<u64>(), 0);
+        // A hanging member costs the caller its timeout before it fails over.
+        assert!(shop.latency_p50[30] >= min_latency, "p50 {}", shop.latency_p50[30]);
+    }
+}
+
+#[test]
+fn traffic_runs_are_deterministic() {
+    let scenario = retry_scenario("20s", "");
+    assert_eq!(traffic(ONE_SERVER, &scenario, 3, 70), traffic(ONE_SERVER, &scenario, 3, 70));
+}
+
+/// The located problems of a scenario for the `CHAIN` model, one per line.
+fn scenario_errors(scenario: &str) -> String {
+    let model = blastradius_model::load("model.yaml", CHAIN.as_bytes()).expect("valid model");
+    match load_scenario("scenario.yaml", scenario.as_bytes(), &model) {
+        Ok(_) => "ok".to_owned(),
+        Err(error) => error.diagnostics.iter().map(|d| d.render("scenario.yaml") + "\n").collect(),
+    }
+}
+
+#[test]
+fn scenario_problems_are_located() {
+    insta::assert_snapshot!(scenario_errors(
+        "version: 1
+horizon: 10 minutes
+components:
+  frontt: { concurrency: 0 }
+  back: { service: fast, colour: blue }
+calls:
+  - { from: front, to: back }
+functions:
+  checkout: { rate: 5 }
+faults:
+  - { at: 5s, for: 1m, down: aws }
+  - { at: 5s, node: back, capacity: 2 }
+"
+    ));
+}
