@@ -5,6 +5,7 @@
 //! platform; replications run in parallel and come back in order.
 
 mod event_queue;
+mod montecarlo;
 mod replicate;
 mod retry;
 mod rng;
@@ -18,6 +19,10 @@ mod yaml;
 mod tests;
 
 pub use event_queue::{EventQueue, SimTime};
+pub use montecarlo::{
+    HOURS_PER_YEAR, MonteCarloOptions, MonteCarloPlan, Shape, WARM_UP_CYCLES, YearRun,
+    simulate_year,
+};
 pub use replicate::replicate;
 pub use retry::{RetryParams, RetryRun, simulate_retry};
 pub use rng::{Distribution, Rng, replication_seed};
