@@ -33,5 +33,6 @@ pub use scenario::{
 pub use station::{StationParams, StationStats, simulate_station};
 pub use stats::{Summary, percentile, summarize};
 pub use traffic::{
-    ComponentSeries, FunctionSeries, Recovery, TrafficPlan, TrafficRun, simulate_traffic,
+    ComponentSeries, FunctionSeries, MeanComponentSeries, MeanFunctionSeries, Recovery,
+    TrafficPlan, TrafficRun, TrafficSummary, simulate_traffic, summarize_traffic,
 };

@@ -881,3 +881,137 @@ fn recovery(scenario: &Scenario, functions: &[FunctionSeries], n_buckets: usize)
     }
     Recovery::NotRecovered
 }
+
+/// Mean time series over replications, per bucket.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeanFunctionSeries {
+    /// Index of the function in `Model::functions`.
+    pub function: usize,
+    /// Mean requests offered per bucket.
+    pub offered: Vec<f64>,
+    /// Mean requests completed successfully per bucket.
+    pub goodput: Vec<f64>,
+    /// Mean requests failed per bucket.
+    pub failed: Vec<f64>,
+    /// Mean over replications of the bucket's median latency (seconds; buckets without
+    /// successes count as 0).
+    pub latency_p50: Vec<f64>,
+    /// The same for the 90th percentile.
+    pub latency_p90: Vec<f64>,
+    /// The same for the 99th percentile.
+    pub latency_p99: Vec<f64>,
+}
+
+/// Mean component series over replications, per bucket.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeanComponentSeries {
+    /// Mean attempts arriving (offered load).
+    pub arrivals: Vec<f64>,
+    /// Mean retries among them.
+    pub retries: Vec<f64>,
+    /// Mean attempts served successfully.
+    pub completed: Vec<f64>,
+    /// Mean attempts failed.
+    pub errors: Vec<f64>,
+    /// Mean attempts served after the caller gave up.
+    pub wasted: Vec<f64>,
+    /// Mean queue length at the end of the bucket.
+    pub queue: Vec<f64>,
+    /// Retries per first attempt, over all replications (0 when there were none): the
+    /// characteristic metric of a retry storm.
+    pub retry_ratio: Vec<f64>,
+}
+
+/// What all replications of a traffic scenario add up to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficSummary {
+    /// Number of replications.
+    pub replications: usize,
+    /// Functions that had load, in model order.
+    pub functions: Vec<MeanFunctionSeries>,
+    /// Components in the plan's order.
+    pub components: Vec<MeanComponentSeries>,
+    /// Replications that recovered after their faults.
+    pub recovered: usize,
+    /// Replications that had not recovered at the horizon.
+    pub not_recovered: usize,
+    /// Seconds from the end of the faults to recovery, in replication order.
+    pub recovery_after: Vec<f64>,
+    /// Events processed in all.
+    pub events: u64,
+}
+
+/// Averages `runs` (in replication order, so the sums are reproducible). Linear in their size.
+pub fn summarize_traffic(runs: &[TrafficRun]) -> TrafficSummary {
+    let n = runs.len().max(1) as f64;
+    let mean_u = |pick: &dyn Fn(&TrafficRun) -> &[u64]| -> Vec<f64> {
+        let len = runs.first().map_or(0, |r| pick(r).len());
+        let mut sums = vec![0u64; len];
+        for run in runs {
+            for (sum, value) in sums.iter_mut().zip(pick(run)) {
+                *sum += value;
+            }
+        }
+        sums.iter().map(|&s| s as f64 / n).collect()
+    };
+    let mean_f = |pick: &dyn Fn(&TrafficRun) -> &[f64]| -> Vec<f64> {
+        let len = runs.first().map_or(0, |r| pick(r).len());
+        let mut sums = vec![0.0; len];
+        for run in runs {
+            for (sum, value) in sums.iter_mut().zip(pick(run)) {
+                *sum += value;
+            }
+        }
+        sums.iter().map(|&s| s / n).collect()
+    };
+    let n_functions = runs.first().map_or(0, |r| r.functions.len());
+    let functions = (0..n_functions)
+        .filter(|&f| runs.first().is_some_and(|r| !r.functions[f].offered.is_empty()))
+        .map(|f| MeanFunctionSeries {
+            function: f,
+            offered: mean_u(&|r| &r.functions[f].offered),
+            goodput: mean_u(&|r| &r.functions[f].goodput),
+            failed: mean_u(&|r| &r.functions[f].failed),
+            latency_p50: mean_f(&|r| &r.functions[f].latency_p50),
+            latency_p90: mean_f(&|r| &r.functions[f].latency_p90),
+            latency_p99: mean_f(&|r| &r.functions[f].latency_p99),
+        })
+        .collect();
+    let n_components = runs.first().map_or(0, |r| r.components.len());
+    let components = (0..n_components)
+        .map(|c| {
+            let arrivals = mean_u(&|r| &r.components[c].arrivals);
+            let retries = mean_u(&|r| &r.components[c].retries);
+            let retry_ratio = arrivals
+                .iter()
+                .zip(&retries)
+                .map(|(&a, &r)| if a - r > 0.0 { r / (a - r) } else { 0.0 })
+                .collect();
+            MeanComponentSeries {
+                completed: mean_u(&|r| &r.components[c].completed),
+                errors: mean_u(&|r| &r.components[c].errors),
+                wasted: mean_u(&|r| &r.components[c].wasted),
+                queue: mean_u(&|r| &r.components[c].queue),
+                arrivals,
+                retries,
+                retry_ratio,
+            }
+        })
+        .collect();
+    let recovery_after: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| match r.recovery {
+            Recovery::Recovered { after } => Some(after),
+            _ => None,
+        })
+        .collect();
+    TrafficSummary {
+        replications: runs.len(),
+        functions,
+        components,
+        recovered: recovery_after.len(),
+        not_recovered: runs.iter().filter(|r| r.recovery == Recovery::NotRecovered).count(),
+        recovery_after,
+        events: runs.iter().map(|r| r.events).sum(),
+    }
+}

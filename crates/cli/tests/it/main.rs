@@ -4,6 +4,7 @@
 mod cli;
 mod fta;
 mod risk;
+mod simulate;
 
 use std::path::Path;
 use std::process::Command;
