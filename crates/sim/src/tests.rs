@@ -559,3 +559,44 @@ fn montecarlo_agrees_with_the_exact_engine_on_the_examples() {
         assert!(checked >= 3, "{name}: only {checked} functions checked");
     }
 }
+
+#[test]
+fn failover_surge_leaves_the_survivor_collapsed_only_with_retries() {
+    // §2.7: two regions at 6 requests/s each; one fails for 300 s and its load moves to the
+    // survivor (12/s, 120%). When the load returns to 6/s the survivor is still inside the
+    // bistable band with R = 3 and stays collapsed; with R = 0 its backlog just drains.
+    for (retries, expect_collapsed) in [(3, true), (0, false)] {
+        let params = RetryParams {
+            rate: vec![(0.0, 6.0), (100.0, 12.0), (400.0, 6.0)],
+            max_retries: retries,
+            horizon: 1200.0,
+            ..retry_params(6.0, None)
+        };
+        let runs = replicated(20, 90 + u64::from(retries), |rng| simulate_retry(&params, rng));
+        let collapsed =
+            runs.iter().filter(|run| run.goodput[1000..1200].iter().sum::<u64>() < 200).count();
+        if expect_collapsed {
+            assert!(collapsed >= 18, "R = {retries}: {collapsed} of 20 collapsed");
+        } else {
+            assert_eq!(collapsed, 0, "R = {retries}");
+        }
+    }
+}
+
+/// The probabilistic edges of the metastable band (§2.2's 20-seed sweeps), asserted as trends
+/// with margins, not exact counts.
+#[test]
+fn collapse_probability_rises_with_trigger_size_and_load() {
+    let spiked = |level: f64, seed: u64| collapsed_count(&retry_params(8.0, Some(level)), seed);
+    let (small, large) = (spiked(13.0, 100), spiked(17.0, 101));
+    assert!(small <= 15 && large >= 16 && small < large, "13/s: {small}, 17/s: {large}");
+    // Without a trigger, escape from the healthy state becomes likely as λ nears λ_c = 8.85.
+    let (low, high) = (
+        collapsed_count(&retry_params(8.0, None), 102),
+        collapsed_count(&retry_params(9.0, None), 103),
+    );
+    assert!(low <= 4 && high >= 10, "λ = 8: {low}, λ = 9: {high}");
+    // With a 10 s timeout the band reaches 9.44, so λ = 9 is safe again (§2.7).
+    let long_timeout = RetryParams { timeout: 10.0, ..retry_params(9.0, None) };
+    assert!(collapsed_count(&long_timeout, 104) <= 2);
+}
