@@ -185,6 +185,8 @@ struct ComponentWire {
     errors: Vec<u64>,
     wasted: Vec<u64>,
     queue: Vec<u64>,
+    latency_p50: Vec<f64>,
+    latency_p99: Vec<f64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -277,6 +279,8 @@ pub fn traffic_shard_json(
                     errors: c.errors.clone(),
                     wasted: c.wasted.clone(),
                     queue: c.queue.clone(),
+                    latency_p50: c.latency_p50.clone(),
+                    latency_p99: c.latency_p99.clone(),
                 })
                 .collect(),
             recovered_after: match run.recovery {
@@ -353,6 +357,8 @@ pub fn parse_shard(text: &str) -> Result<Shard, String> {
                             errors: c.errors,
                             wasted: c.wasted,
                             queue: c.queue,
+                            latency_p50: c.latency_p50,
+                            latency_p99: c.latency_p99,
                         })
                         .collect(),
                     recovery: match run.recovered_after {
@@ -493,8 +499,8 @@ pub fn traffic_human(header: &TrafficHeader, runs: &[TrafficRun], options: Optio
     );
     let _ = writeln!(
         out,
-        "  {:<28} {:>12} {:>12} {:>12} {:>12}",
-        "component", "load/s", "queue", "retry ratio", "wasted/s"
+        "  {:<28} {:>10} {:>10} {:>12} {:>10} {:>10}",
+        "component", "load/s", "queue", "retry ratio", "wasted/s", "p99"
     );
     // Components that never queued, retried or failed are pass-throughs; they are in the JSON.
     let mut rows: Vec<(usize, f64)> = summary
@@ -510,12 +516,13 @@ pub fn traffic_human(header: &TrafficHeader, runs: &[TrafficRun], options: Optio
         let peak = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
         let _ = writeln!(
             out,
-            "  {:<28} {:>12} {:>12} {:>12} {:>12}",
+            "  {:<28} {:>10} {:>10} {:>12} {:>10} {:>10}",
             header.components[i],
             fmt_rate(peak(&c.arrivals) / bucket),
             fmt_rate(peak_queue),
             fmt_rate(peak(&c.retry_ratio)),
-            fmt_rate(peak(&c.wasted) / bucket)
+            fmt_rate(peak(&c.wasted) / bucket),
+            format!("{}s", fmt_rate(peak(&c.latency_p99)))
         );
     }
     if rows.len() > 10 {
@@ -567,6 +574,8 @@ struct ComponentJson<'a> {
     errors: &'a [f64],
     wasted: &'a [f64],
     queue: &'a [f64],
+    latency_p50: &'a [f64],
+    latency_p99: &'a [f64],
 }
 
 /// The traffic result for machines: the header, verdict counts and every mean series (counts
@@ -614,6 +623,8 @@ pub fn traffic_json(header: &TrafficHeader, runs: &[TrafficRun]) -> String {
                 errors: &c.errors,
                 wasted: &c.wasted,
                 queue: &c.queue,
+                latency_p50: &c.latency_p50,
+                latency_p99: &c.latency_p99,
             })
             .collect(),
     })

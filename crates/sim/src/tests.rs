@@ -600,3 +600,59 @@ fn collapse_probability_rises_with_trigger_size_and_load() {
     let long_timeout = RetryParams { timeout: 10.0, ..retry_params(9.0, None) };
     assert!(collapsed_count(&long_timeout, 104) <= 2);
 }
+
+#[test]
+fn a_retry_budget_holds_one_layer_to_a_tenth_more_load() {
+    // `front` is down for the whole run and clients would retry twice: without a budget they
+    // send 3 attempts per request, with a 10% budget about 1.1 (plus the bucket's first 10).
+    let scenario = |budget: &str| {
+        format!(
+            "version: 1
+horizon: 200s
+functions:
+  browse: {{ rate: 20, timeout: 5s, retry: {{ max: 2 }}{budget} }}
+faults:
+  - {{ at: 0s, for: 200s, down: front }}
+"
+        )
+    };
+    assert_eq!(amplification(&traffic(CHAIN, &scenario(""), 1, 110), 0), 3.0);
+    let budgeted = amplification(&traffic(CHAIN, &scenario(", budget: 0.1"), 2, 111), 0);
+    assert!((1.09..1.11).contains(&budgeted), "amplification {budgeted}");
+}
+
+#[test]
+fn diurnal_load_follows_its_cosine() {
+    // Rate 20 · (1 + 0.5 cos(2π (t − 50) / 100)): 30/s at t = 50, 10/s at t = 0 and 100.
+    let scenario = "version: 1
+horizon: 1000s
+bucket: 10s
+functions:
+  browse: { rate: 20, diurnal: { amplitude: 0.5, period: 100s, peak: 50s } }
+";
+    let runs = traffic(CHAIN, scenario, 4, 112);
+    let offered = |phase_bucket: usize| -> f64 {
+        let total: u64 = runs
+            .iter()
+            .flat_map(|r| r.functions[0].offered.iter().skip(phase_bucket).step_by(10))
+            .sum();
+        total as f64 / (4.0 * 10.0 * 10.0)
+    };
+    // Bucket 4 covers [40, 50) and bucket 0 covers [0, 10): mean rates of the cosine there.
+    let rate = |from: f64| {
+        let integral = |t: f64| {
+            20.0 * t
+                + 20.0 * 0.5 * 100.0 / std::f64::consts::TAU
+                    * (std::f64::consts::TAU * (t - 50.0) / 100.0).sin()
+        };
+        (integral(from + 10.0) - integral(from)) / 10.0
+    };
+    for (bucket, from) in [(4, 40.0), (0, 0.0)] {
+        let expected = rate(from);
+        assert!(
+            (offered(bucket) / expected - 1.0).abs() < 0.06,
+            "bucket {bucket}: {} vs {expected}",
+            offered(bucket)
+        );
+    }
+}

@@ -40,7 +40,7 @@ pub struct FunctionSeries {
 }
 
 /// Per-bucket series of one component in one run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentSeries {
     /// Attempts that arrived (first tries and retries): the offered load.
     pub arrivals: Vec<u64>,
@@ -55,6 +55,11 @@ pub struct ComponentSeries {
     pub wasted: Vec<u64>,
     /// Requests waiting for a server at the end of the bucket.
     pub queue: Vec<u64>,
+    /// Median response time (arrival to successful completion, downstream calls included) of
+    /// the attempts the component completed in the bucket, in seconds (0 when none).
+    pub latency_p50: Vec<f64>,
+    /// The same for the 99th percentile.
+    pub latency_p99: Vec<f64>,
 }
 
 /// Whether a run got back to normal after its faults.
@@ -339,6 +344,7 @@ struct Engine<'a> {
     breakers: Vec<Breaker>,
     tokens: Vec<f64>,
     histograms: Vec<[u32; N_BINS]>,
+    component_histograms: Vec<[u32; N_BINS]>,
     active_faults: Vec<bool>,
     run: TrafficRun,
 }
@@ -370,6 +376,8 @@ pub fn simulate_traffic(
         errors: vec![0; n_buckets],
         wasted: vec![0; n_buckets],
         queue: vec![0; n_buckets],
+        latency_p50: vec![0.0; n_buckets],
+        latency_p99: vec![0.0; n_buckets],
     };
     let mut engine = Engine {
         model,
@@ -387,6 +395,7 @@ pub fn simulate_traffic(
         breakers: vec![Breaker::default(); plan.members.len()],
         tokens: vec![MAX_TOKENS; plan.edges.len()],
         histograms: vec![[0; N_BINS]; model.functions().len()],
+        component_histograms: vec![[0; N_BINS]; plan.components.len()],
         active_faults: vec![false; scenario.faults.len()],
         run: TrafficRun {
             functions: scenario.load.iter().map(|l| function_series(l.is_some())).collect(),
@@ -637,11 +646,7 @@ impl Engine<'_> {
             let series = &mut self.run.functions[job.function as usize];
             if ok {
                 series.goodput[self.bucket] += 1;
-                let latency = self.now - job.arrived;
-                let bin =
-                    ((libm::log10(latency.max(1e-9)) - LOWEST_DECADE) * BINS_PER_DECADE).floor();
-                self.histograms[job.function as usize]
-                    [bin.clamp(0.0, (N_BINS - 1) as f64) as usize] += 1;
+                self.histograms[job.function as usize][latency_bin(self.now - job.arrived)] += 1;
             } else {
                 series.failed[self.bucket] += 1;
             }
@@ -654,7 +659,11 @@ impl Engine<'_> {
         }
         let caller_waits = self
             .current(job.caller_call, (u64::from(job.caller_generation) & GENERATION_MASK) as u32);
-        let series = &mut self.run.components[self.plan.component_slot[node.index()] as usize];
+        let slot = self.plan.component_slot[node.index()] as usize;
+        if ok {
+            self.component_histograms[slot][latency_bin(self.now - job.arrived)] += 1;
+        }
+        let series = &mut self.run.components[slot];
         if !caller_waits && job.in_service {
             series.wasted[self.bucket] += 1;
         } else if ok {
@@ -789,7 +798,15 @@ impl Engine<'_> {
 
     fn sample(&mut self, bucket: usize) {
         for (slot, &node) in self.plan.components.iter().enumerate() {
-            self.run.components[slot].queue[bucket] = self.nodes[node.index()].queue.len() as u64;
+            let series = &mut self.run.components[slot];
+            series.queue[bucket] = self.nodes[node.index()].queue.len() as u64;
+            let histogram = &mut self.component_histograms[slot];
+            let total: u64 = histogram.iter().map(|&c| u64::from(c)).sum();
+            if total > 0 {
+                series.latency_p50[bucket] = histogram_quantile(histogram, total, 0.5);
+                series.latency_p99[bucket] = histogram_quantile(histogram, total, 0.99);
+                *histogram = [0; N_BINS];
+            }
         }
         for (function, histogram) in self.histograms.iter_mut().enumerate() {
             let series = &mut self.run.functions[function];
@@ -805,6 +822,12 @@ impl Engine<'_> {
             *histogram = [0; N_BINS];
         }
     }
+}
+
+/// The histogram bin of a latency in seconds.
+fn latency_bin(latency: f64) -> usize {
+    let bin = ((libm::log10(latency.max(1e-9)) - LOWEST_DECADE) * BINS_PER_DECADE).floor();
+    bin.clamp(0.0, (N_BINS - 1) as f64) as usize
 }
 
 /// The upper edge of the bin holding the `q`-quantile (nearest rank).
@@ -917,6 +940,10 @@ pub struct MeanComponentSeries {
     pub wasted: Vec<f64>,
     /// Mean queue length at the end of the bucket.
     pub queue: Vec<f64>,
+    /// Mean over replications of the bucket's median response time, seconds.
+    pub latency_p50: Vec<f64>,
+    /// The same for the 99th percentile.
+    pub latency_p99: Vec<f64>,
     /// Retries per first attempt, over all replications (0 when there were none): the
     /// characteristic metric of a retry storm.
     pub retry_ratio: Vec<f64>,
@@ -992,6 +1019,8 @@ pub fn summarize_traffic(runs: &[TrafficRun]) -> TrafficSummary {
                 errors: mean_u(&|r| &r.components[c].errors),
                 wasted: mean_u(&|r| &r.components[c].wasted),
                 queue: mean_u(&|r| &r.components[c].queue),
+                latency_p50: mean_f(&|r| &r.components[c].latency_p50),
+                latency_p99: mean_f(&|r| &r.components[c].latency_p99),
                 arrivals,
                 retries,
                 retry_ratio,
