@@ -192,7 +192,7 @@ Sharding: --shard I/N runs replications [I*R/N, (I+1)*R/N) and writes a shard fi
 turns the shards into exactly the output of the unsharded run.
 
 Example: blastradius simulate examples/saas-multi-region.yaml \\
-           --scenario examples/scenarios/saas-us-east-1-brownout.yaml --replications 20 --plot run.svg";
+           --scenario examples/scenarios/saas-db-brownout.yaml --plot run.svg";
 
 const MONTECARLO_HELP: &str = "\
 Nodes with availability data fail and are repaired over time (MTBF/MTTR; a bare availability
@@ -203,7 +203,9 @@ intervals, the percentiles show the tail.
 Example: blastradius montecarlo examples/saas-multi-region.yaml --years 10000 --repair lognormal:1";
 
 const MERGE_HELP: &str = "\
-Example: for i in 0 1 2 3; do blastradius simulate m.yaml --scenario s.yaml --shard $i/4 -o shard-$i.json; done
+Example: for i in 0 1 2 3; do
+           blastradius simulate m.yaml --scenario s.yaml --shard $i/4 -o shard-$i.json
+         done
          blastradius merge shard-*.json --format json";
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -382,6 +382,12 @@ fn a_circuit_breaker_keeps_a_caller_responsive_when_its_dependency_hangs() {
     );
     let guarded = traffic(CHAIN, &breaker, 1, 62);
     assert!(queue_at_end(&guarded) < 50, "queue {}", queue_at_end(&guarded));
+    // Once `back` answers again, the breaker's trial call succeeds and it closes.
+    let healed = breaker.replace("at: 0s, for: 100s", "at: 0s, for: 50s");
+    for run in traffic(CHAIN, &healed, 3, 64) {
+        let Recovery::Recovered { after } = run.recovery else { panic!("{:?}", run.recovery) };
+        assert!(after <= 15.0, "recovered {after} s after the fault");
+    }
 }
 
 #[test]

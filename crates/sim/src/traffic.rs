@@ -318,6 +318,9 @@ const FAST_FAIL: u64 = 4;
 const FAULT: u64 = 5;
 const SAMPLE: u64 = 6;
 const FLUSHED: u64 = 7;
+/// An attempt refused by its caller's own open circuit breaker: it fails without counting as a
+/// failure of the member, or the breaker would never close.
+const BREAKER_OPEN: u64 = 8;
 const GENERATION_MASK: u64 = (1 << 28) - 1;
 
 fn encode(kind: u64, id: u32, generation: u32) -> u64 {
@@ -435,9 +438,9 @@ impl Engine<'_> {
             match kind {
                 ARRIVAL => self.arrival(id),
                 SERVICE_DONE => self.service_done(id),
-                TIMEOUT | FAST_FAIL => {
+                TIMEOUT | FAST_FAIL | BREAKER_OPEN => {
                     if self.current(id, generation) {
-                        self.attempt_ended(id, false);
+                        self.attempt_ended(id, false, kind != BREAKER_OPEN);
                     }
                 }
                 RETRY => {
@@ -562,7 +565,7 @@ impl Engine<'_> {
         if threshold.is_some_and(|t| breaker.consecutive_failures >= t) {
             if self.now < breaker.open_until {
                 self.run.components[slot].errors[bucket] += 1;
-                self.events.push(self.now, fast_fail);
+                self.events.push(self.now, encode(BREAKER_OPEN, call_id, generation));
                 return;
             }
             // Half-open: this attempt is the trial; others wait for its outcome.
@@ -672,13 +675,14 @@ impl Engine<'_> {
             series.errors[self.bucket] += 1;
         }
         if caller_waits {
-            self.attempt_ended(job.caller_call, ok);
+            self.attempt_ended(job.caller_call, ok, true);
         }
     }
 
     /// The current attempt of `call_id` succeeded or failed (error, rejection or timeout):
-    /// retry, fail over to the next member, or finish the call.
-    fn attempt_ended(&mut self, call_id: u32, ok: bool) {
+    /// retry, fail over to the next member, or finish the call. `reached` is false for an
+    /// attempt its own breaker refused, which tells the breaker nothing new.
+    fn attempt_ended(&mut self, call_id: u32, ok: bool, reached: bool) {
         let call = &mut self.calls[call_id as usize];
         call.generation = call.generation.wrapping_add(1);
         let call = *call;
@@ -697,9 +701,11 @@ impl Engine<'_> {
             }
             return;
         }
-        breaker.consecutive_failures += 1;
-        if edge.policy.breaker_failures.is_some_and(|t| breaker.consecutive_failures >= t) {
-            breaker.open_until = self.now + edge.policy.breaker_open;
+        if reached {
+            breaker.consecutive_failures += 1;
+            if edge.policy.breaker_failures.is_some_and(|t| breaker.consecutive_failures >= t) {
+                breaker.open_until = self.now + edge.policy.breaker_open;
+            }
         }
         let may_retry = call.attempts_on_member <= edge.policy.max_retries
             && match edge.policy.budget {
