@@ -186,6 +186,22 @@ fn shard_range(total: u64, shard: Option<(u64, u64)>) -> std::ops::Range<u64> {
     }
 }
 
+/// Results held in memory at most, in bytes.
+const MAX_RESULT_BYTES: u64 = 4 << 30;
+
+/// Refuses a run whose results would not fit in [`MAX_RESULT_BYTES`].
+fn check_memory(bytes: u64, what: &str) -> anyhow::Result<()> {
+    if bytes > MAX_RESULT_BYTES {
+        bail!(
+            "the results would take about {} MiB, over the {} MiB limit; run fewer {what} per process \
+             (--shard I/N) or, for `simulate`, use a coarser `bucket` or a shorter `horizon`",
+            bytes >> 20,
+            MAX_RESULT_BYTES >> 20
+        );
+    }
+    Ok(())
+}
+
 fn threads(flags: &RunFlags) -> usize {
     flags
         .threads
@@ -230,6 +246,11 @@ pub(crate) fn run_simulate(args: SimulateArgs, options: Options) -> Result<(), F
     let plan = TrafficPlan::new(&model, &scenario);
     let shard = shard(&args.run)?;
     let range = shard_range(args.replications, shard);
+    // Every replication's series are kept until the end (shards store them), so bound them.
+    let n_buckets = (scenario.horizon / scenario.bucket).ceil() as u64;
+    let n_series =
+        plan.components().len() as u64 * 8 + scenario.load.iter().flatten().count() as u64 * 6;
+    check_memory((range.end - range.start) * n_buckets * n_series * 8, "replications")?;
     let bar = progress_bar(range.end - range.start, "replications");
     let seed = args.run.seed;
     let runs = replicate(
@@ -305,6 +326,7 @@ pub(crate) fn run_montecarlo(args: MonteCarloArgs, options: Options) -> Result<(
     let plan = MonteCarloPlan::new(&model, &mc_options);
     let shard = shard(&args.run)?;
     let range = shard_range(args.years, shard);
+    check_memory((range.end - range.start) * (model.functions().len() as u64 + 2) * 8, "years")?;
     let bar = progress_bar(range.end - range.start, "years");
     let seed = args.run.seed;
     let runs = replicate(

@@ -270,14 +270,14 @@ impl Reader<'_> {
         }
     }
 
-    fn count(&mut self, node: &Node, what: &str, min: u32) -> Option<u32> {
+    fn count(&mut self, node: &Node, what: &str, min: u32, max: u32) -> Option<u32> {
         match node.scalar().and_then(|t| t.trim().parse::<u32>().ok()) {
-            Some(value) if value >= min => Some(value),
+            Some(value) if (min..=max).contains(&value) => Some(value),
             _ => {
                 self.push(
                     node.location,
                     format!(
-                        "{what} must be a whole number of at least {min}, not {}",
+                        "{what} must be a whole number from {min} to {max}, not {}",
                         node.describe()
                     ),
                     None,
@@ -455,13 +455,13 @@ impl Reader<'_> {
             &["concurrency", "service", "queue", "drop_expired"],
         );
         if let Some(n) = Self::get(pairs, "concurrency") {
-            capacity.concurrency = self.count(n, "`concurrency`", 1);
+            capacity.concurrency = self.count(n, "`concurrency`", 1, 100_000_000);
         }
         if let Some(n) = Self::get(pairs, "service") {
             capacity.service = self.distribution(n).unwrap_or(capacity.service);
         }
         if let Some(n) = Self::get(pairs, "queue") {
-            capacity.queue_limit = self.count(n, "`queue`", 0);
+            capacity.queue_limit = self.count(n, "`queue`", 0, u32::MAX);
         }
         if let Some(n) = Self::get(pairs, "drop_expired") {
             capacity.drop_expired = self.boolean(n, "`drop_expired`").unwrap_or(false);
@@ -498,7 +498,7 @@ impl Reader<'_> {
 
     fn policy(&mut self, pairs: &[(Node, Node)], policy: &mut CallPolicy) {
         if let Some(n) = Self::get(pairs, "per_request") {
-            policy.per_request = self.count(n, "`per_request`", 1).unwrap_or(1);
+            policy.per_request = self.count(n, "`per_request`", 1, 1000).unwrap_or(1);
         }
         if let Some(n) = Self::get(pairs, "timeout") {
             if let Some(timeout) = self.duration(n, "`timeout`").filter(|&t| t > 0.0) {
@@ -508,7 +508,7 @@ impl Reader<'_> {
         if let Some(n) = Self::get(pairs, "retry") {
             let retry = self.map(n, "`retry`", &["max", "backoff", "base", "cap", "jitter"]);
             if let Some(max) = Self::get(retry, "max") {
-                policy.max_retries = self.count(max, "`retry.max`", 0).unwrap_or(0);
+                policy.max_retries = self.count(max, "`retry.max`", 0, 100).unwrap_or(0);
             }
             let backoff = Self::get(retry, "backoff");
             match backoff.and_then(Node::scalar) {
@@ -551,7 +551,9 @@ impl Reader<'_> {
         if let Some(n) = Self::get(pairs, "breaker") {
             let breaker = self.map(n, "`breaker`", &["failures", "open"]);
             match Self::get(breaker, "failures") {
-                Some(f) => policy.breaker_failures = self.count(f, "`breaker.failures`", 1),
+                Some(f) => {
+                    policy.breaker_failures = self.count(f, "`breaker.failures`", 1, u32::MAX)
+                }
                 None => self.push(
                     n.location,
                     "`breaker` needs `failures`".to_owned(),

@@ -101,6 +101,28 @@ fn mmc_matches_erlang_c() {
 }
 
 #[test]
+fn heavy_load_and_slow_multi_server_queues_match_theory() {
+    // M/M/1 at ρ = 0.9: L = 9, W = 10. Whitt's run-length rule (variance of L ≈ 34,200/T) asks
+    // for T = 2·10⁵ per replication to get about 1.5% per replication.
+    let params = StationParams { warmup: 2000.0, horizon: 200_000.0, ..mm(0.9, 1.0, 1, None) };
+    let runs = replicated(20, 5, |rng| simulate_station(&params, rng));
+    let in_system: Vec<f64> = runs.iter().map(|s| s.mean_in_system).collect();
+    assert_agrees("M/M/1 ρ=0.9 L", &in_system, 9.0, 0.015);
+    let sojourn: Vec<f64> = runs.iter().map(|s| s.mean_sojourn).collect();
+    assert_agrees("M/M/1 ρ=0.9 W", &sojourn, 10.0, 0.015);
+    // The spread between replications is what the asymptotic variance predicts (0.171 here).
+    let variance = summarize(&in_system).standard_error.powi(2) * 20.0;
+    assert!((0.171 / 2.0..0.171 * 2.0).contains(&variance), "variance of L {variance}");
+    // Ciw's README model, M/M/3 with λ = 0.2, μ = 0.1: P(wait) = 4/9, Wq = 4.4444, L = 2.8889.
+    let params = StationParams { warmup: 2000.0, horizon: 100_000.0, ..mm(0.2, 0.1, 3, None) };
+    let runs = replicated(20, 6, |rng| simulate_station(&params, rng));
+    let field = |f: fn(&StationStats) -> f64| runs.iter().map(f).collect::<Vec<_>>();
+    assert_agrees("M/M/3 Wq", &field(|s| s.mean_wait), 4.4444, 0.02);
+    assert_agrees("M/M/3 P(wait)", &field(|s| s.waited as f64 / s.started as f64), 4.0 / 9.0, 0.01);
+    assert_agrees("M/M/3 L", &field(|s| s.mean_in_system), 2.8889, 0.01);
+}
+
+#[test]
 fn loss_systems_match_erlang_b_and_mm1k() {
     let blocking = |s: &StationStats| s.blocked as f64 / s.arrivals as f64;
     for (offered, servers, expected) in
