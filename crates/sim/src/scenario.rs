@@ -84,6 +84,9 @@ pub struct CallPolicy {
     pub breaker_failures: Option<u32>,
     /// ...for this many seconds, then let one trial through.
     pub breaker_open: f64,
+    /// The order in which a group's members are tried, as positions in the model's member
+    /// list; empty for the model's order.
+    pub failover_order: Vec<u32>,
 }
 
 impl Default for CallPolicy {
@@ -96,6 +99,7 @@ impl Default for CallPolicy {
             budget: None,
             breaker_failures: None,
             breaker_open: 10.0,
+            failover_order: Vec::new(),
         }
     }
 }
@@ -584,7 +588,7 @@ impl Reader<'_> {
             let pairs = self.map(
                 item,
                 "a call",
-                &["from", "to", "per_request", "timeout", "retry", "budget", "breaker"],
+                &["from", "to", "per_request", "timeout", "retry", "budget", "breaker", "order"],
             );
             let (Some(from), Some(to)) = (Self::get(pairs, "from"), Self::get(pairs, "to")) else {
                 self.push(item.location, "a call needs `from` and `to`".to_owned(), None);
@@ -636,8 +640,53 @@ impl Reader<'_> {
             first_at[dependency] = Some(item.location);
             let mut policy = CallPolicy::default();
             self.policy(pairs, &mut policy);
+            if let Some(order) = Self::get(pairs, "order") {
+                policy.failover_order = self.failover_order(order, dependency);
+            }
             scenario.calls[dependency] = Some(policy);
         }
+    }
+
+    /// `order: [b, a]`: every member of the group, once each, in the order to try them.
+    fn failover_order(&mut self, node: &Node, dependency: usize) -> Vec<u32> {
+        let members = self.model.dependency(dependency).members;
+        let names: Vec<&str> = members.iter().map(|&m| self.model.id(m)).collect();
+        let help = format!("list every member of the group once: {}", names.join(", "));
+        let Value::Seq(items) = &node.value else {
+            self.push(
+                node.location,
+                format!("`order` must be a list, not {}", node.describe()),
+                Some(help),
+            );
+            return Vec::new();
+        };
+        let mut order = Vec::with_capacity(items.len());
+        for item in items {
+            let position = item.scalar().and_then(|text| names.iter().position(|n| *n == text));
+            match position {
+                Some(p) if !order.contains(&(p as u32)) => order.push(p as u32),
+                _ => {
+                    self.push(
+                        item.location,
+                        format!(
+                            "{} is not a member of this group, or is listed twice",
+                            item.describe()
+                        ),
+                        Some(help.clone()),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
+        if order.len() != members.len() {
+            self.push(
+                node.location,
+                format!("`order` lists {} of the group's {} members", order.len(), members.len()),
+                Some(help),
+            );
+            return Vec::new();
+        }
+        order
     }
 
     fn load(&mut self, node: &Node) -> Option<Load> {

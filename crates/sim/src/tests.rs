@@ -432,6 +432,8 @@ faults:
     };
     for (fault, min_latency) in [("", 0.0), (", hang: true", 0.5)] {
         let runs = traffic(CHAIN, &scenario(fault), 2, 63);
+        // The group reaches both members; the caller itself is the third component.
+        assert_eq!(runs[0].components.len(), 3, "east, west, api");
         let shop = &runs[0].functions[1];
         let (offered, goodput): (u64, u64) = (shop.offered.iter().sum(), shop.goodput.iter().sum());
         assert!(goodput as f64 >= 0.99 * offered as f64, "{goodput} of {offered}");
@@ -439,6 +441,35 @@ faults:
         // A hanging member costs the caller its timeout before it fails over.
         assert!(shop.latency_p50[30] >= min_latency, "p50 {}", shop.latency_p50[30]);
     }
+}
+
+#[test]
+fn failover_order_comes_from_the_scenario() {
+    // With `order: [west, east]` west is tried first: east, though down, never sees a call.
+    let scenario = "version: 1
+horizon: 30s
+functions:
+  shop: { rate: 20 }
+calls:
+  - { from: api, to: east, order: [west, east] }
+faults:
+  - { at: 0s, for: 30s, down: east }
+";
+    let runs = traffic(CHAIN, scenario, 1, 65);
+    let (east, west) = (&runs[0].components[0], &runs[0].components[1]);
+    assert_eq!(east.arrivals.iter().sum::<u64>(), 0);
+    assert!(west.completed.iter().sum::<u64>() > 400);
+    insta::assert_snapshot!(scenario_errors("version: 1
+horizon: 30s
+calls:
+  - { from: api, to: east, order: [west, north] }
+  - { from: front, to: middle, order: [middle, middle] }
+"), @r"
+    scenario.yaml:4:42: error: `north` is not a member of this group, or is listed twice
+      help: list every member of the group once: east, west
+    scenario.yaml:5:48: error: `middle` is not a member of this group, or is listed twice
+      help: list every member of the group once: middle
+    ");
 }
 
 #[test]

@@ -176,7 +176,14 @@ impl TrafficPlan {
                 }
                 let first_slot = member_offsets[dependency_index];
                 let member_start = plan.members.len() as u32;
-                for (offset, &member) in dependency.members.iter().enumerate() {
+                let policy = scenario.calls[dependency_index].clone().unwrap_or_default();
+                let order: Vec<usize> = if policy.failover_order.is_empty() {
+                    (0..dependency.members.len()).collect()
+                } else {
+                    policy.failover_order.iter().map(|&p| p as usize).collect()
+                };
+                for offset in order {
+                    let member = dependency.members[offset];
                     if is_cut[first_slot + offset] {
                         plan.cut.push((node, member));
                     } else {
@@ -193,7 +200,6 @@ impl TrafficPlan {
                     DependencyKind::AtLeast(_) => need.map(|k| k.min(kept)),
                     _ => need,
                 };
-                let policy = scenario.calls[dependency_index].clone().unwrap_or_default();
                 plan.edges.push(Edge {
                     members: member_start..plan.members.len() as u32,
                     need,
