@@ -715,3 +715,102 @@ functions:
         );
     }
 }
+
+/// A random scenario for `CHAIN`: capacities, policies, load and faults drawn from `rng`.
+fn random_chain_scenario(rng: &mut Rng) -> String {
+    let mut pick =
+        |options: &[&str]| options[(rng.next_u64() % options.len() as u64) as usize].to_owned();
+    let component = |pick: &mut dyn FnMut(&[&str]) -> String| {
+        format!(
+            "{{ concurrency: {}, service: {}, queue: {}, drop_expired: {} }}",
+            pick(&["1", "2", "8"]),
+            pick(&["1ms", "20ms", "{ constant: 50ms }", "{ lognormal: 30ms, sigma: 1 }"]),
+            pick(&["0", "5", "1000"]),
+            pick(&["true", "false"])
+        )
+    };
+    let policy = |pick: &mut dyn FnMut(&[&str]) -> String| {
+        format!(
+            "timeout: {}, per_request: {}, retry: {{ max: {}, backoff: {} }}{}{}",
+            pick(&["50ms", "500ms", "2s"]),
+            pick(&["1", "2"]),
+            pick(&["0", "1", "3"]),
+            pick(&["immediate", "exponential"]),
+            pick(&["", ", budget: 0.2"]),
+            pick(&["", ", breaker: { failures: 3, open: 2s }"])
+        )
+    };
+    let mut text = "version: 1\nhorizon: 60s\nbucket: 2s\ncomponents:\n".to_owned();
+    for node in ["front", "middle", "back", "east", "west"] {
+        text += &format!("  {node}: {}\n", component(&mut pick));
+    }
+    text += &format!(
+        "calls:\n  - {{ from: front, to: middle, {} }}\n  - {{ from: middle, to: back, {} }}\n  - {{ from: api, to: west, {} }}\n",
+        policy(&mut pick),
+        policy(&mut pick),
+        policy(&mut pick)
+    );
+    text += &format!(
+        "functions:\n  browse: {{ rate: {}, {} }}\n  shop: {{ rate: {}, {} }}\n",
+        pick(&["5", "50", "200"]),
+        client_policy(policy(&mut pick)),
+        pick(&["0", "10", "100"]),
+        client_policy(policy(&mut pick))
+    );
+    text += "faults:\n";
+    for _ in 0..(rng_count(&mut pick)) {
+        text += &format!(
+            "  - {{ at: {}, for: {}, {} }}\n",
+            pick(&["0s", "10s", "30s"]),
+            pick(&["1s", "10s", "100s"]),
+            pick(&[
+                "down: back",
+                "down: east, hang: true",
+                "node: middle, capacity: 0",
+                "node: front, capacity: 0.5",
+                "node: west, latency: 300ms",
+            ])
+        );
+    }
+    text
+}
+
+/// A call policy without `per_request`, which clients do not take.
+fn client_policy(policy: String) -> String {
+    policy.replace(", per_request: 1", "").replace(", per_request: 2", "")
+}
+
+fn rng_count(pick: &mut dyn FnMut(&[&str]) -> String) -> usize {
+    pick(&["0", "1", "2", "3"]).parse().expect("a digit")
+}
+
+#[test]
+fn random_scenarios_keep_their_books() {
+    let mut rng = Rng::new(2026);
+    for case in 0..40 {
+        let scenario = random_chain_scenario(&mut rng);
+        let runs = traffic(CHAIN, &scenario, 2, case);
+        assert_eq!(runs, traffic(CHAIN, &scenario, 2, case), "case {case}: not deterministic");
+        for run in &runs {
+            for (index, function) in run.functions.iter().enumerate() {
+                let total = |v: &[u64]| v.iter().sum::<u64>();
+                let ended = total(&function.goodput) + total(&function.failed);
+                assert!(
+                    ended <= total(&function.offered),
+                    "case {case} function {index}:\n{scenario}"
+                );
+            }
+            for (index, component) in run.components.iter().enumerate() {
+                let total = |v: &[u64]| v.iter().sum::<u64>();
+                let ended = total(&component.completed)
+                    + total(&component.errors)
+                    + total(&component.wasted);
+                assert!(
+                    ended <= total(&component.arrivals),
+                    "case {case} component {index}:\n{scenario}"
+                );
+                assert!(total(&component.retries) <= total(&component.arrivals));
+            }
+        }
+    }
+}
