@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use blastradius_report::{Options, Shard};
 use blastradius_sim::{
-    MonteCarloOptions, MonteCarloPlan, Rng, Shape, TrafficPlan, YearRun, empty_scenario,
-    load_scenario, replicate, replication_seed, simulate_traffic, simulate_year,
+    MonteCarloOptions, MonteCarloPlan, Rng, Shape, TrafficPlan, TrafficTotals, YearRun,
+    empty_scenario, load_scenario, replicate, replication_seed, simulate_traffic, simulate_year,
 };
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -246,19 +246,30 @@ pub(crate) fn run_simulate(args: SimulateArgs, options: Options) -> Result<(), F
     let plan = TrafficPlan::new(&model, &scenario);
     let shard = shard(&args.run)?;
     let range = shard_range(args.replications, shard);
-    // Every replication's series are kept until the end (shards store them), so bound them.
+    // Replications run in chunks and are summed as integers, so memory holds one chunk.
+    let threads = threads(&args.run);
+    let chunk = (threads as u64 * 4).max(16);
     let n_buckets = (scenario.horizon / scenario.bucket).ceil() as u64;
     let n_series =
         plan.components().len() as u64 * 8 + scenario.load.iter().flatten().count() as u64 * 6;
-    check_memory((range.end - range.start) * n_buckets * n_series * 8, "replications")?;
+    check_memory(chunk.min(range.end - range.start) * n_buckets * n_series * 8, "replications")?;
     let bar = progress_bar(range.end - range.start, "replications");
     let seed = args.run.seed;
-    let runs = replicate(
-        range.clone(),
-        threads(&args.run),
-        &|r| simulate_traffic(&model, &scenario, &plan, Rng::new(replication_seed(seed, r))),
-        &|| bar.inc(1),
-    );
+    let mut totals = TrafficTotals::default();
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + chunk).min(range.end);
+        let runs = replicate(
+            start..end,
+            threads,
+            &|r| simulate_traffic(&model, &scenario, &plan, Rng::new(replication_seed(seed, r))),
+            &|| bar.inc(1),
+        );
+        for run in &runs {
+            totals.add(run);
+        }
+        start = end;
+    }
     bar.finish_and_clear();
     let header =
         blastradius_report::traffic_header(&model, &scenario, &plan, seed, args.replications);
@@ -267,13 +278,13 @@ pub(crate) fn run_simulate(args: SimulateArgs, options: Options) -> Result<(), F
             &header,
             &format!("{i}/{n}"),
             range.start,
-            &runs,
+            &totals,
         );
         return Ok(write_output(args.run.output.as_deref(), &text)?);
     }
     render_traffic(
         &header,
-        &runs,
+        &totals,
         args.run.format,
         args.plot.as_deref(),
         args.run.output.as_deref(),
@@ -283,18 +294,18 @@ pub(crate) fn run_simulate(args: SimulateArgs, options: Options) -> Result<(), F
 
 fn render_traffic(
     header: &blastradius_report::TrafficHeader,
-    runs: &[blastradius_sim::TrafficRun],
+    totals: &TrafficTotals,
     format: Format,
     plot_path: Option<&Path>,
     output: Option<&Path>,
     options: Options,
 ) -> Result<(), Failure> {
     if let Some(path) = plot_path {
-        plot::traffic(path, header, runs)?;
+        plot::traffic(path, header, totals)?;
     }
     let text = match format {
-        Format::Human => blastradius_report::traffic_human(header, runs, options),
-        Format::Json => blastradius_report::traffic_json(header, runs),
+        Format::Human => blastradius_report::traffic_human(header, totals, options),
+        Format::Json => blastradius_report::traffic_json(header, totals),
     };
     Ok(write_output(output, &text)?)
 }
@@ -357,13 +368,18 @@ pub(crate) fn run_montecarlo(args: MonteCarloArgs, options: Options) -> Result<(
     render_montecarlo(&header, &runs, args.run.format, args.run.output.as_deref(), options)
 }
 
-/// Orders shards by their first replication and checks that together they are exactly
-/// replications 0..total, each once.
-fn in_order<T>(mut pieces: Vec<(PathBuf, u64, Vec<T>)>, total: u64) -> anyhow::Result<Vec<T>> {
+/// Orders shards by their first replication, checks that together they are exactly
+/// replications 0..total, each once, and combines them in that order with `combine`; `count`
+/// says how many replications a piece holds.
+fn in_order<T>(
+    mut pieces: Vec<(PathBuf, u64, T)>,
+    total: u64,
+    count: impl Fn(&T) -> u64,
+    mut combine: impl FnMut(T),
+) -> anyhow::Result<()> {
     pieces.sort_by_key(|(_, first, _)| *first);
     let mut next = 0u64;
-    let mut runs = Vec::new();
-    for (path, first, shard_runs) in pieces {
+    for (path, first, piece) in pieces {
         if first != next {
             if first < next {
                 bail!(
@@ -373,17 +389,17 @@ fn in_order<T>(mut pieces: Vec<(PathBuf, u64, Vec<T>)>, total: u64) -> anyhow::R
             }
             bail!("replications {next} to {} are missing: a shard was not given", first - 1);
         }
-        next += shard_runs.len() as u64;
-        runs.extend(shard_runs);
+        next += count(&piece);
+        combine(piece);
     }
     if next != total {
         bail!("the shards hold {next} of {total} replications: a shard was not given");
     }
-    Ok(runs)
+    Ok(())
 }
 
 pub(crate) fn run_merge(args: MergeArgs, options: Options) -> Result<(), Failure> {
-    let mut traffic: Vec<(PathBuf, u64, Vec<blastradius_sim::TrafficRun>)> = Vec::new();
+    let mut traffic: Vec<(PathBuf, u64, TrafficTotals)> = Vec::new();
     let mut traffic_header = None;
     let mut years: Vec<(PathBuf, u64, Vec<YearRun>)> = Vec::new();
     let mut year_header = None;
@@ -394,11 +410,11 @@ pub(crate) fn run_merge(args: MergeArgs, options: Options) -> Result<(), Failure
         let shard = blastradius_report::parse_shard(&text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         match shard {
-            Shard::Traffic { header, first, runs } => {
+            Shard::Traffic { header, first, totals } => {
                 if traffic_header.get_or_insert_with(|| header.clone()) != &header {
                     return Err(anyhow::anyhow!("{} comes from a different run (model, scenario, seed or replications differ)", path.display()).into());
                 }
-                traffic.push((path.clone(), first, runs));
+                traffic.push((path.clone(), first, totals));
             }
             Shard::MonteCarlo { header, first, runs } => {
                 if year_header.get_or_insert_with(|| header.clone()) != &header {
@@ -414,10 +430,11 @@ pub(crate) fn run_merge(args: MergeArgs, options: Options) -> Result<(), Failure
     }
     match (traffic_header, year_header) {
         (Some(header), None) => {
-            let runs = in_order(traffic, header.replications)?;
+            let mut totals = TrafficTotals::default();
+            in_order(traffic, header.replications, |t| t.replications, |t| totals.merge(&t))?;
             render_traffic(
                 &header,
-                &runs,
+                &totals,
                 args.format,
                 args.plot.as_deref(),
                 args.output.as_deref(),
@@ -431,7 +448,8 @@ pub(crate) fn run_merge(args: MergeArgs, options: Options) -> Result<(), Failure
                 )
                 .into());
             }
-            let runs = in_order(years, header.years)?;
+            let mut runs = Vec::new();
+            in_order(years, header.years, |r| r.len() as u64, |r| runs.extend(r))?;
             render_montecarlo(&header, &runs, args.format, args.output.as_deref(), options)
         }
         _ => Err(anyhow::anyhow!("the shards mix `simulate` and `montecarlo` runs").into()),

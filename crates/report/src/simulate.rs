@@ -7,8 +7,8 @@ use std::fmt::Write;
 use blastradius_analysis::AvailabilityReport;
 use blastradius_model::Model;
 use blastradius_sim::{
-    ComponentSeries, Effect, FunctionSeries, MonteCarloOptions, Recovery, Scenario, Shape,
-    TrafficPlan, TrafficRun, TrafficSummary, YearRun, percentile, summarize, summarize_traffic,
+    ComponentTotals, Effect, FunctionTotals, MonteCarloOptions, Scenario, Shape, TrafficPlan,
+    TrafficSummary, TrafficTotals, YearRun, percentile, summarize, summarize_traffic,
 };
 use serde::{Deserialize, Serialize};
 
@@ -172,9 +172,9 @@ struct FunctionWire {
     offered: Vec<u64>,
     goodput: Vec<u64>,
     failed: Vec<u64>,
-    latency_p50: Vec<f64>,
-    latency_p90: Vec<f64>,
-    latency_p99: Vec<f64>,
+    latency_p50_ns: Vec<u64>,
+    latency_p90_ns: Vec<u64>,
+    latency_p99_ns: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -185,16 +185,18 @@ struct ComponentWire {
     errors: Vec<u64>,
     wasted: Vec<u64>,
     queue: Vec<u64>,
-    latency_p50: Vec<f64>,
-    latency_p99: Vec<f64>,
+    latency_p50_ns: Vec<u64>,
+    latency_p99_ns: Vec<u64>,
 }
 
+/// The integer sums of a shard's replications.
 #[derive(Serialize, Deserialize)]
-struct TrafficRunWire {
+struct TotalsWire {
+    replications: u64,
     functions: Vec<FunctionWire>,
     components: Vec<ComponentWire>,
-    /// Seconds to recovery; `null` without faults; -1 when not recovered.
-    recovered_after: Option<f64>,
+    recovered_after_ns: Vec<u64>,
+    not_recovered: u64,
     events: u64,
 }
 
@@ -212,7 +214,7 @@ enum ShardWire {
         shard: String,
         first: u64,
         header: TrafficHeader,
-        runs: Vec<TrafficRunWire>,
+        totals: TotalsWire,
     },
     Montecarlo {
         format: String,
@@ -226,14 +228,14 @@ enum ShardWire {
 /// A parsed shard file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shard {
-    /// Replications of a traffic simulation.
+    /// Replications of a traffic simulation, summed.
     Traffic {
         /// The run's header (identical in every shard of a run).
         header: TrafficHeader,
         /// Index of the first replication in this shard.
         first: u64,
-        /// The replications, in order.
-        runs: Vec<TrafficRun>,
+        /// The sums of its replications (`totals.replications` of them).
+        totals: TrafficTotals,
     },
     /// Years of a Monte-Carlo run.
     MonteCarlo {
@@ -246,57 +248,53 @@ pub enum Shard {
     },
 }
 
-/// A shard file holding replications `first..first + runs.len()` of a traffic run; `shard`
-/// says which, as `i/n`. Floats are written so that they read back bit for bit.
+/// A shard file holding the totals of replications `first..first + totals.replications` of a
+/// traffic run; `shard` says which, as `i/n`. Everything in it is an integer, so shards add up
+/// exactly.
 pub fn traffic_shard_json(
     header: &TrafficHeader,
     shard: &str,
     first: u64,
-    runs: &[TrafficRun],
+    totals: &TrafficTotals,
 ) -> String {
-    let runs = runs
-        .iter()
-        .map(|run| TrafficRunWire {
-            functions: run
-                .functions
-                .iter()
-                .map(|f| FunctionWire {
-                    offered: f.offered.clone(),
-                    goodput: f.goodput.clone(),
-                    failed: f.failed.clone(),
-                    latency_p50: f.latency_p50.clone(),
-                    latency_p90: f.latency_p90.clone(),
-                    latency_p99: f.latency_p99.clone(),
-                })
-                .collect(),
-            components: run
-                .components
-                .iter()
-                .map(|c| ComponentWire {
-                    arrivals: c.arrivals.clone(),
-                    retries: c.retries.clone(),
-                    completed: c.completed.clone(),
-                    errors: c.errors.clone(),
-                    wasted: c.wasted.clone(),
-                    queue: c.queue.clone(),
-                    latency_p50: c.latency_p50.clone(),
-                    latency_p99: c.latency_p99.clone(),
-                })
-                .collect(),
-            recovered_after: match run.recovery {
-                Recovery::NoTrigger => None,
-                Recovery::Recovered { after } => Some(after),
-                Recovery::NotRecovered => Some(-1.0),
-            },
-            events: run.events,
-        })
-        .collect();
+    let totals = TotalsWire {
+        replications: totals.replications,
+        functions: totals
+            .functions
+            .iter()
+            .map(|f| FunctionWire {
+                offered: f.offered.clone(),
+                goodput: f.goodput.clone(),
+                failed: f.failed.clone(),
+                latency_p50_ns: f.latency_p50_ns.clone(),
+                latency_p90_ns: f.latency_p90_ns.clone(),
+                latency_p99_ns: f.latency_p99_ns.clone(),
+            })
+            .collect(),
+        components: totals
+            .components
+            .iter()
+            .map(|c| ComponentWire {
+                arrivals: c.arrivals.clone(),
+                retries: c.retries.clone(),
+                completed: c.completed.clone(),
+                errors: c.errors.clone(),
+                wasted: c.wasted.clone(),
+                queue: c.queue.clone(),
+                latency_p50_ns: c.latency_p50_ns.clone(),
+                latency_p99_ns: c.latency_p99_ns.clone(),
+            })
+            .collect(),
+        recovered_after_ns: totals.recovered_after_ns.clone(),
+        not_recovered: totals.not_recovered,
+        events: totals.events,
+    };
     let wire = ShardWire::Traffic {
         format: SHARD_FORMAT.to_owned(),
         shard: shard.to_owned(),
         first,
         header: header.clone(),
-        runs,
+        totals,
     };
     serde_json::to_string(&wire).expect("shards always serialize") + "\n"
 }
@@ -330,46 +328,41 @@ pub fn parse_shard(text: &str) -> Result<Shard, String> {
     let wire: ShardWire =
         serde_json::from_str(text).map_err(|e| format!("not a blastradius shard file: {e}"))?;
     match wire {
-        ShardWire::Traffic { format, first, header, runs, .. } => {
+        ShardWire::Traffic { format, first, header, totals, .. } => {
             check_format(&format)?;
-            let runs = runs
-                .into_iter()
-                .map(|run| TrafficRun {
-                    functions: run
-                        .functions
-                        .into_iter()
-                        .map(|f| FunctionSeries {
-                            offered: f.offered,
-                            goodput: f.goodput,
-                            failed: f.failed,
-                            latency_p50: f.latency_p50,
-                            latency_p90: f.latency_p90,
-                            latency_p99: f.latency_p99,
-                        })
-                        .collect(),
-                    components: run
-                        .components
-                        .into_iter()
-                        .map(|c| ComponentSeries {
-                            arrivals: c.arrivals,
-                            retries: c.retries,
-                            completed: c.completed,
-                            errors: c.errors,
-                            wasted: c.wasted,
-                            queue: c.queue,
-                            latency_p50: c.latency_p50,
-                            latency_p99: c.latency_p99,
-                        })
-                        .collect(),
-                    recovery: match run.recovered_after {
-                        None => Recovery::NoTrigger,
-                        Some(after) if after < 0.0 => Recovery::NotRecovered,
-                        Some(after) => Recovery::Recovered { after },
-                    },
-                    events: run.events,
-                })
-                .collect();
-            Ok(Shard::Traffic { header, first, runs })
+            let totals = TrafficTotals {
+                replications: totals.replications,
+                functions: totals
+                    .functions
+                    .into_iter()
+                    .map(|f| FunctionTotals {
+                        offered: f.offered,
+                        goodput: f.goodput,
+                        failed: f.failed,
+                        latency_p50_ns: f.latency_p50_ns,
+                        latency_p90_ns: f.latency_p90_ns,
+                        latency_p99_ns: f.latency_p99_ns,
+                    })
+                    .collect(),
+                components: totals
+                    .components
+                    .into_iter()
+                    .map(|c| ComponentTotals {
+                        arrivals: c.arrivals,
+                        retries: c.retries,
+                        completed: c.completed,
+                        errors: c.errors,
+                        wasted: c.wasted,
+                        queue: c.queue,
+                        latency_p50_ns: c.latency_p50_ns,
+                        latency_p99_ns: c.latency_p99_ns,
+                    })
+                    .collect(),
+                recovered_after_ns: totals.recovered_after_ns,
+                not_recovered: totals.not_recovered,
+                events: totals.events,
+            };
+            Ok(Shard::Traffic { header, first, totals })
         }
         ShardWire::Montecarlo { format, first, header, runs, .. } => {
             check_format(&format)?;
@@ -404,8 +397,8 @@ fn fmt_rate(value: f64) -> String {
 
 /// The traffic summary for people: per function, goodput and latency before, during and after
 /// the faults; the recovery verdicts; the components under most pressure.
-pub fn traffic_human(header: &TrafficHeader, runs: &[TrafficRun], options: Options) -> String {
-    let summary = summarize_traffic(runs);
+pub fn traffic_human(header: &TrafficHeader, totals: &TrafficTotals, options: Options) -> String {
+    let summary = summarize_traffic(totals);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -472,15 +465,14 @@ pub fn traffic_human(header: &TrafficHeader, runs: &[TrafficRun], options: Optio
     if header.fault_window.is_none() {
         let _ = writeln!(out, "  no faults, so no recovery to judge");
     } else {
-        let mut times = summary.recovery_after.clone();
-        times.sort_by(f64::total_cmp);
+        let times = &summary.recovery_after;
         let _ = writeln!(out, "  recovered: {} of {}", summary.recovered, summary.replications);
         if !times.is_empty() {
             let _ = writeln!(
                 out,
                 "  time to recover after the last fault ended: median {}, p90 {}, max {}",
-                seconds_text(percentile(&times, 0.5)),
-                seconds_text(percentile(&times, 0.9)),
+                seconds_text(percentile(times, 0.5)),
+                seconds_text(percentile(times, 0.9)),
                 seconds_text(*times.last().expect("not empty"))
             );
         }
@@ -580,14 +572,13 @@ struct ComponentJson<'a> {
 
 /// The traffic result for machines: the header, verdict counts and every mean series (counts
 /// per bucket, latencies in seconds).
-pub fn traffic_json(header: &TrafficHeader, runs: &[TrafficRun]) -> String {
-    let summary: TrafficSummary = summarize_traffic(runs);
-    let mut times = summary.recovery_after.clone();
-    times.sort_by(f64::total_cmp);
+pub fn traffic_json(header: &TrafficHeader, totals: &TrafficTotals) -> String {
+    let summary: TrafficSummary = summarize_traffic(totals);
+    let times = &summary.recovery_after;
     let recovery_seconds = (!times.is_empty()).then(|| QuantilesJson {
-        mean: summarize(&summary.recovery_after).mean,
-        p50: percentile(&times, 0.5),
-        p90: percentile(&times, 0.9),
+        mean: summary.recovery_mean,
+        p50: percentile(times, 0.5),
+        p90: percentile(times, 0.9),
         max: *times.last().expect("not empty"),
     });
     to_json(&TrafficJson {

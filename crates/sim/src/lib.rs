@@ -33,6 +33,7 @@ pub use scenario::{
 pub use station::{StationParams, StationStats, simulate_station};
 pub use stats::{Summary, percentile, summarize};
 pub use traffic::{
-    ComponentSeries, FunctionSeries, MeanComponentSeries, MeanFunctionSeries, Recovery,
-    TrafficPlan, TrafficRun, TrafficSummary, simulate_traffic, summarize_traffic,
+    ComponentSeries, ComponentTotals, FunctionSeries, FunctionTotals, MeanComponentSeries,
+    MeanFunctionSeries, Recovery, TrafficPlan, TrafficRun, TrafficSummary, TrafficTotals,
+    simulate_traffic, summarize_traffic,
 };

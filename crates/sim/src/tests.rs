@@ -814,3 +814,16 @@ fn random_scenarios_keep_their_books() {
         }
     }
 }
+
+#[test]
+fn totals_of_shards_add_up_to_the_whole() {
+    let runs = traffic(ONE_SERVER, &retry_scenario("20s", ", drop_expired: true"), 7, 120);
+    let mut whole = TrafficTotals::default();
+    runs.iter().for_each(|run| whole.add(run));
+    let (mut first, mut second) = (TrafficTotals::default(), TrafficTotals::default());
+    runs[..3].iter().for_each(|run| first.add(run));
+    runs[3..].iter().for_each(|run| second.add(run));
+    second.merge(&first);
+    assert_eq!(summarize_traffic(&second), summarize_traffic(&whole));
+    assert_eq!(summarize_traffic(&whole).recovered, 7);
+}

@@ -974,85 +974,219 @@ pub struct TrafficSummary {
     pub recovered: usize,
     /// Replications that had not recovered at the horizon.
     pub not_recovered: usize,
-    /// Seconds from the end of the faults to recovery, in replication order.
+    /// Seconds from the end of the faults to recovery, sorted.
     pub recovery_after: Vec<f64>,
+    /// Their mean (0 when none recovered).
+    pub recovery_mean: f64,
     /// Events processed in all.
     pub events: u64,
 }
 
-/// Averages `runs` (in replication order, so the sums are reproducible). Linear in their size.
-pub fn summarize_traffic(runs: &[TrafficRun]) -> TrafficSummary {
-    let n = runs.len().max(1) as f64;
-    let mean_u = |pick: &dyn Fn(&TrafficRun) -> &[u64]| -> Vec<f64> {
-        let len = runs.first().map_or(0, |r| pick(r).len());
-        let mut sums = vec![0u64; len];
-        for run in runs {
-            for (sum, value) in sums.iter_mut().zip(pick(run)) {
-                *sum += value;
-            }
+/// Nanoseconds, rounded, of a time in seconds: totals hold times as integers so that their sums
+/// are exact in any order.
+fn nanoseconds(seconds: f64) -> u64 {
+    (seconds * 1e9).round().max(0.0) as u64
+}
+
+fn add_counts(sums: &mut Vec<u64>, values: &[u64]) {
+    if sums.len() < values.len() {
+        sums.resize(values.len(), 0);
+    }
+    for (sum, value) in sums.iter_mut().zip(values) {
+        *sum += value;
+    }
+}
+
+fn add_times(sums: &mut Vec<u64>, seconds: &[f64]) {
+    if sums.len() < seconds.len() {
+        sums.resize(seconds.len(), 0);
+    }
+    for (sum, &value) in sums.iter_mut().zip(seconds) {
+        *sum += nanoseconds(value);
+    }
+}
+
+/// Sums of one function's series over replications (times in nanoseconds).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FunctionTotals {
+    /// Requests offered per bucket.
+    pub offered: Vec<u64>,
+    /// Requests completed successfully per bucket.
+    pub goodput: Vec<u64>,
+    /// Requests failed per bucket.
+    pub failed: Vec<u64>,
+    /// Sum of the replications' median latencies per bucket, nanoseconds.
+    pub latency_p50_ns: Vec<u64>,
+    /// Sum of the 90th percentiles, nanoseconds.
+    pub latency_p90_ns: Vec<u64>,
+    /// Sum of the 99th percentiles, nanoseconds.
+    pub latency_p99_ns: Vec<u64>,
+}
+
+/// Sums of one component's series over replications (times in nanoseconds).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ComponentTotals {
+    /// Attempts arriving per bucket.
+    pub arrivals: Vec<u64>,
+    /// Retries among them.
+    pub retries: Vec<u64>,
+    /// Attempts served successfully.
+    pub completed: Vec<u64>,
+    /// Attempts failed.
+    pub errors: Vec<u64>,
+    /// Attempts served after their caller gave up.
+    pub wasted: Vec<u64>,
+    /// Queue lengths at the ends of buckets.
+    pub queue: Vec<u64>,
+    /// Sum of median response times, nanoseconds.
+    pub latency_p50_ns: Vec<u64>,
+    /// Sum of 99th-percentile response times, nanoseconds.
+    pub latency_p99_ns: Vec<u64>,
+}
+
+/// What any number of replications add up to: integer sums, so that totals combine exactly in
+/// any order and grouping (shards merge into exactly the unsharded result), and memory does not
+/// grow with the number of replications.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrafficTotals {
+    /// Replications added.
+    pub replications: u64,
+    /// One per function, in model order (empty series for functions without load).
+    pub functions: Vec<FunctionTotals>,
+    /// One per component of the plan.
+    pub components: Vec<ComponentTotals>,
+    /// Time from the end of the faults to recovery of each recovered replication, nanoseconds,
+    /// in the order added.
+    pub recovered_after_ns: Vec<u64>,
+    /// Replications that had not recovered at the horizon.
+    pub not_recovered: u64,
+    /// Events processed in all.
+    pub events: u64,
+}
+
+impl TrafficTotals {
+    /// Adds one replication. Linear in its size.
+    pub fn add(&mut self, run: &TrafficRun) {
+        self.replications += 1;
+        self.events += run.events;
+        self.functions.resize_with(run.functions.len().max(self.functions.len()), Default::default);
+        for (totals, series) in self.functions.iter_mut().zip(&run.functions) {
+            add_counts(&mut totals.offered, &series.offered);
+            add_counts(&mut totals.goodput, &series.goodput);
+            add_counts(&mut totals.failed, &series.failed);
+            add_times(&mut totals.latency_p50_ns, &series.latency_p50);
+            add_times(&mut totals.latency_p90_ns, &series.latency_p90);
+            add_times(&mut totals.latency_p99_ns, &series.latency_p99);
         }
-        sums.iter().map(|&s| s as f64 / n).collect()
-    };
-    let mean_f = |pick: &dyn Fn(&TrafficRun) -> &[f64]| -> Vec<f64> {
-        let len = runs.first().map_or(0, |r| pick(r).len());
-        let mut sums = vec![0.0; len];
-        for run in runs {
-            for (sum, value) in sums.iter_mut().zip(pick(run)) {
-                *sum += value;
-            }
+        self.components
+            .resize_with(run.components.len().max(self.components.len()), Default::default);
+        for (totals, series) in self.components.iter_mut().zip(&run.components) {
+            add_counts(&mut totals.arrivals, &series.arrivals);
+            add_counts(&mut totals.retries, &series.retries);
+            add_counts(&mut totals.completed, &series.completed);
+            add_counts(&mut totals.errors, &series.errors);
+            add_counts(&mut totals.wasted, &series.wasted);
+            add_counts(&mut totals.queue, &series.queue);
+            add_times(&mut totals.latency_p50_ns, &series.latency_p50);
+            add_times(&mut totals.latency_p99_ns, &series.latency_p99);
         }
-        sums.iter().map(|&s| s / n).collect()
-    };
-    let n_functions = runs.first().map_or(0, |r| r.functions.len());
-    let functions = (0..n_functions)
-        .filter(|&f| runs.first().is_some_and(|r| !r.functions[f].offered.is_empty()))
-        .map(|f| MeanFunctionSeries {
-            function: f,
-            offered: mean_u(&|r| &r.functions[f].offered),
-            goodput: mean_u(&|r| &r.functions[f].goodput),
-            failed: mean_u(&|r| &r.functions[f].failed),
-            latency_p50: mean_f(&|r| &r.functions[f].latency_p50),
-            latency_p90: mean_f(&|r| &r.functions[f].latency_p90),
-            latency_p99: mean_f(&|r| &r.functions[f].latency_p99),
-        })
-        .collect();
-    let n_components = runs.first().map_or(0, |r| r.components.len());
-    let components = (0..n_components)
-        .map(|c| {
-            let arrivals = mean_u(&|r| &r.components[c].arrivals);
-            let retries = mean_u(&|r| &r.components[c].retries);
-            let retry_ratio = arrivals
-                .iter()
-                .zip(&retries)
-                .map(|(&a, &r)| if a - r > 0.0 { r / (a - r) } else { 0.0 })
-                .collect();
-            MeanComponentSeries {
-                completed: mean_u(&|r| &r.components[c].completed),
-                errors: mean_u(&|r| &r.components[c].errors),
-                wasted: mean_u(&|r| &r.components[c].wasted),
-                queue: mean_u(&|r| &r.components[c].queue),
-                latency_p50: mean_f(&|r| &r.components[c].latency_p50),
-                latency_p99: mean_f(&|r| &r.components[c].latency_p99),
-                arrivals,
-                retries,
-                retry_ratio,
-            }
-        })
-        .collect();
-    let recovery_after: Vec<f64> = runs
+        match run.recovery {
+            Recovery::NoTrigger => {}
+            Recovery::Recovered { after } => self.recovered_after_ns.push(nanoseconds(after)),
+            Recovery::NotRecovered => self.not_recovered += 1,
+        }
+    }
+
+    /// Adds another set of totals (a shard) to these.
+    pub fn merge(&mut self, other: &TrafficTotals) {
+        self.replications += other.replications;
+        self.events += other.events;
+        self.not_recovered += other.not_recovered;
+        self.recovered_after_ns.extend_from_slice(&other.recovered_after_ns);
+        self.functions
+            .resize_with(other.functions.len().max(self.functions.len()), Default::default);
+        for (totals, more) in self.functions.iter_mut().zip(&other.functions) {
+            add_counts(&mut totals.offered, &more.offered);
+            add_counts(&mut totals.goodput, &more.goodput);
+            add_counts(&mut totals.failed, &more.failed);
+            add_counts(&mut totals.latency_p50_ns, &more.latency_p50_ns);
+            add_counts(&mut totals.latency_p90_ns, &more.latency_p90_ns);
+            add_counts(&mut totals.latency_p99_ns, &more.latency_p99_ns);
+        }
+        self.components
+            .resize_with(other.components.len().max(self.components.len()), Default::default);
+        for (totals, more) in self.components.iter_mut().zip(&other.components) {
+            add_counts(&mut totals.arrivals, &more.arrivals);
+            add_counts(&mut totals.retries, &more.retries);
+            add_counts(&mut totals.completed, &more.completed);
+            add_counts(&mut totals.errors, &more.errors);
+            add_counts(&mut totals.wasted, &more.wasted);
+            add_counts(&mut totals.queue, &more.queue);
+            add_counts(&mut totals.latency_p50_ns, &more.latency_p50_ns);
+            add_counts(&mut totals.latency_p99_ns, &more.latency_p99_ns);
+        }
+    }
+}
+
+/// The means of `totals`: counts per bucket divided by the number of replications, times in
+/// seconds. Linear in the size of the totals.
+pub fn summarize_traffic(totals: &TrafficTotals) -> TrafficSummary {
+    let n = totals.replications.max(1) as f64;
+    let mean = |sums: &[u64]| -> Vec<f64> { sums.iter().map(|&s| s as f64 / n).collect() };
+    let seconds = |sums: &[u64]| -> Vec<f64> { sums.iter().map(|&s| s as f64 / n / 1e9).collect() };
+    let functions = totals
+        .functions
         .iter()
-        .filter_map(|r| match r.recovery {
-            Recovery::Recovered { after } => Some(after),
-            _ => None,
+        .enumerate()
+        .filter(|(_, f)| !f.offered.is_empty())
+        .map(|(function, f)| MeanFunctionSeries {
+            function,
+            offered: mean(&f.offered),
+            goodput: mean(&f.goodput),
+            failed: mean(&f.failed),
+            latency_p50: seconds(&f.latency_p50_ns),
+            latency_p90: seconds(&f.latency_p90_ns),
+            latency_p99: seconds(&f.latency_p99_ns),
+        })
+        .collect();
+    let components = totals
+        .components
+        .iter()
+        .map(|c| MeanComponentSeries {
+            arrivals: mean(&c.arrivals),
+            retries: mean(&c.retries),
+            retry_ratio: c
+                .arrivals
+                .iter()
+                .zip(&c.retries)
+                .map(|(&a, &r)| if a > r { r as f64 / (a - r) as f64 } else { 0.0 })
+                .collect(),
+            completed: mean(&c.completed),
+            errors: mean(&c.errors),
+            wasted: mean(&c.wasted),
+            queue: mean(&c.queue),
+            latency_p50: seconds(&c.latency_p50_ns),
+            latency_p99: seconds(&c.latency_p99_ns),
         })
         .collect();
     TrafficSummary {
-        replications: runs.len(),
+        replications: totals.replications as usize,
         functions,
         components,
-        recovered: recovery_after.len(),
-        not_recovered: runs.iter().filter(|r| r.recovery == Recovery::NotRecovered).count(),
-        recovery_after,
-        events: runs.iter().map(|r| r.events).sum(),
+        recovered: totals.recovered_after_ns.len(),
+        not_recovered: totals.not_recovered as usize,
+        recovery_after: {
+            let mut sorted = totals.recovered_after_ns.clone();
+            sorted.sort_unstable();
+            sorted.iter().map(|&ns| ns as f64 / 1e9).collect()
+        },
+        recovery_mean: if totals.recovered_after_ns.is_empty() {
+            0.0
+        } else {
+            totals.recovered_after_ns.iter().sum::<u64>() as f64
+                / totals.recovered_after_ns.len() as f64
+                / 1e9
+        },
+        events: totals.events,
     }
 }

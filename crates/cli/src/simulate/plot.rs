@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use blastradius_report::TrafficHeader;
-use blastradius_sim::{TrafficRun, summarize_traffic};
+use blastradius_sim::{TrafficTotals, summarize_traffic};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -15,17 +15,17 @@ const SIZE: (u32, u32) = (1000, 700);
 /// Components drawn in the queue panel.
 const MAX_COMPONENTS: usize = 6;
 
-/// Draws `runs` to `path`, SVG or PNG by its extension.
+/// Draws the means of `totals` to `path`, SVG or PNG by its extension.
 pub(crate) fn traffic(
     path: &Path,
     header: &TrafficHeader,
-    runs: &[TrafficRun],
+    totals: &TrafficTotals,
 ) -> anyhow::Result<()> {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let result = match extension.as_deref() {
-        Some("svg") => draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, runs, true),
+        Some("svg") => draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, totals, true),
         Some("png") => {
-            draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, runs, false)
+            draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, totals, false)
         }
         _ => bail!("--plot {}: the file name must end in .svg or .png", path.display()),
     };
@@ -38,13 +38,13 @@ type Line = (String, RGBColor, Vec<(f64, f64)>);
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     header: &TrafficHeader,
-    runs: &[TrafficRun],
+    totals: &TrafficTotals,
     with_text: bool,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
-    let summary = summarize_traffic(runs);
+    let summary = summarize_traffic(totals);
     let bucket = header.bucket_seconds;
     let time = |i: usize| (i as f64 + 0.5) * bucket;
     let mut rates: Vec<Line> = Vec::new();
