@@ -440,6 +440,9 @@ pub fn traffic_human(header: &TrafficHeader, totals: &TrafficTotals, options: Op
         "  {:<28} {:>22} {:>22} {:>22}",
         "function", "before faults", "during", "end of run"
     );
+    if header.functions.is_empty() {
+        let _ = writeln!(out, "  no function has load: give a --scenario with `functions:` rates");
+    }
     for (id, series) in header.functions.iter().zip(&summary.functions) {
         let cell = |(from, to): (usize, usize)| {
             if from >= to {
