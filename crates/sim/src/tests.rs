@@ -827,3 +827,56 @@ fn totals_of_shards_add_up_to_the_whole() {
     assert_eq!(summarize_traffic(&second), summarize_traffic(&whole));
     assert_eq!(summarize_traffic(&whole).recovered, 7);
 }
+
+#[test]
+fn quorum_calls_go_to_every_member_at_once() {
+    let model = "version: 1
+name: quorum
+components:
+  r1: {}
+  r2: {}
+  r3: {}
+  db: { depends_on: [{ atleast: 2, of: [r1, r2, r3] }] }
+functions:
+  read: { delivered_by: [db] }
+";
+    let scenario = |faults: &str| {
+        format!(
+            "version: 1
+horizon: 60s
+components:
+  r1: {{ concurrency: 100, service: 5ms }}
+  r2: {{ concurrency: 100, service: 5ms }}
+  r3: {{ concurrency: 100, service: 5ms }}
+functions:
+  read: {{ rate: 50 }}
+faults:
+{faults}"
+        )
+    };
+    let totals = |runs: &[TrafficRun]| {
+        let f = &runs[0].functions[0];
+        (f.offered.iter().sum::<u64>(), f.goodput.iter().sum::<u64>(), f.failed.iter().sum::<u64>())
+    };
+    // One replica down: two of three still answer.
+    let (offered, goodput, _) =
+        totals(&traffic(model, &scenario("  - { at: 0s, for: 60s, down: r1 }\n"), 1, 130));
+    assert!(goodput + 5 >= offered, "{goodput} of {offered}");
+    // Two down: no quorum.
+    let two = "  - { at: 0s, for: 60s, down: r1 }\n  - { at: 0s, for: 60s, down: r2 }\n";
+    let (_, goodput, failed) = totals(&traffic(model, &scenario(two), 1, 131));
+    assert_eq!(goodput, 0);
+    assert!(failed > 2500);
+    // The first replica slow: the other two answer first, so the quorum does not wait for it.
+    let slow = "  - { at: 0s, for: 60s, node: r1, latency: 200ms }\n";
+    let runs = traffic(model, &scenario(slow), 1, 132);
+    assert!(
+        runs[0].functions[0].latency_p99[30] < 0.05,
+        "p99 {}",
+        runs[0].functions[0].latency_p99[30]
+    );
+    // Every member is called for every request.
+    let arrivals: Vec<u64> =
+        runs[0].components.iter().take(3).map(|c| c.arrivals.iter().sum()).collect();
+    assert!(arrivals.iter().all(|&a| a == arrivals[0]), "{arrivals:?}");
+}

@@ -1,9 +1,10 @@
 //! Request traffic through a model's service graph: open-loop arrivals per business function,
 //! components with limited concurrency and queues that hold a server while they wait on their
 //! own dependencies, callers with timeouts, retries (immediate or exponential backoff with
-//! jitter), retry budgets, circuit breakers and failover across any-of groups, under a timeline
-//! of faults. The output is a time series per function and per component, and a verdict: did the
-//! system recover after the faults ended, and how long did it take?
+//! jitter), retry budgets, circuit breakers, failover across any-of groups and parallel calls to
+//! k-of-n quorums, under a timeline of faults. The output is a time series per function and per
+//! component, and a verdict: did the system recover after the faults ended, and how long did it
+//! take?
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -95,6 +96,9 @@ struct Edge {
     members: Range<u32>,
     /// Successful members needed (1 for hard and any-of, k for k-of-n); `None` for soft.
     need: Option<u32>,
+    /// A k-of-n group: every member is called at once and the call succeeds when k answer (any-of
+    /// groups instead try members one after another).
+    quorum: bool,
     policy: CallPolicy,
 }
 
@@ -203,6 +207,7 @@ impl TrafficPlan {
                 plan.edges.push(Edge {
                     members: member_start..plan.members.len() as u32,
                     need,
+                    quorum: matches!(dependency.kind, DependencyKind::AtLeast(_)),
                     policy,
                 });
             }
@@ -219,6 +224,7 @@ impl TrafficPlan {
                     plan.edges.push(Edge {
                         members: member_start..member_start + 1,
                         need: Some(1),
+                        quorum: false,
                         policy: load.client.clone(),
                     });
                     work.push(node);
@@ -292,12 +298,28 @@ struct Job {
 #[derive(Clone, Copy, Debug)]
 struct Call {
     job: u32,
+    /// For a call to one member of a quorum: its group in `Engine::groups`; else `NONE`.
+    group: u32,
     edge: u32,
     member_position: u32,
     successes: u32,
     attempts_on_member: u32,
     /// Bumped whenever the current attempt ends, so stale timeouts and replies are ignored.
     generation: u32,
+}
+
+/// The calls to every member of a k-of-n group made for one request.
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    job: u32,
+    need: u32,
+    n_members: u32,
+    successes: u32,
+    failures: u32,
+    /// Member calls not finished yet; the group is freed when this reaches zero.
+    pending: u32,
+    /// The outcome has been reported to the job.
+    decided: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -350,6 +372,8 @@ struct Engine<'a> {
     free_jobs: Vec<u32>,
     calls: Vec<Call>,
     free_calls: Vec<u32>,
+    groups: Vec<Group>,
+    free_groups: Vec<u32>,
     breakers: Vec<Breaker>,
     tokens: Vec<f64>,
     histograms: Vec<[u32; N_BINS]>,
@@ -401,6 +425,8 @@ pub fn simulate_traffic(
         free_jobs: Vec::new(),
         calls: Vec::with_capacity(1024),
         free_calls: Vec::new(),
+        groups: Vec::new(),
+        free_groups: Vec::new(),
         breakers: vec![Breaker::default(); plan.members.len()],
         tokens: vec![MAX_TOKENS; plan.edges.len()],
         histograms: vec![[0; N_BINS]; model.functions().len()],
@@ -520,36 +546,70 @@ impl Engine<'_> {
             return;
         }
         self.jobs[job as usize].outstanding = total;
-        for edge in edges {
-            for _ in 0..self.plan.edges[edge as usize].policy.per_request {
-                let call = Call {
+        for edge_index in edges {
+            let edge = &self.plan.edges[edge_index as usize];
+            let (per_request, quorum) = (edge.policy.per_request, edge.quorum);
+            let (n_members, need) = (edge.members.len() as u32, edge.need.unwrap_or(1));
+            for _ in 0..per_request {
+                if !quorum {
+                    self.new_call(job, NONE, edge_index, 0);
+                    continue;
+                }
+                let group = Group {
                     job,
-                    edge,
-                    member_position: 0,
+                    need,
+                    n_members,
                     successes: 0,
-                    attempts_on_member: 0,
-                    generation: 0,
+                    failures: 0,
+                    pending: n_members,
+                    decided: false,
                 };
-                let id = match self.free_calls.pop() {
+                let group_id = match self.free_groups.pop() {
                     Some(slot) => {
-                        // Keep counting generations in a recycled slot so old events stay stale.
-                        let generation = self.calls[slot as usize].generation.wrapping_add(1);
-                        self.calls[slot as usize] = Call { generation, ..call };
+                        self.groups[slot as usize] = group;
                         slot
                     }
                     None => {
-                        self.calls.push(call);
-                        (self.calls.len() - 1) as u32
+                        self.groups.push(group);
+                        (self.groups.len() - 1) as u32
                     }
                 };
-                let edge = &self.plan.edges[edge as usize];
-                if let Some(ratio) = edge.policy.budget {
-                    let tokens = &mut self.tokens[self.calls[id as usize].edge as usize];
-                    *tokens = (*tokens + ratio).min(MAX_TOKENS);
+                for position in 0..n_members {
+                    self.new_call(job, group_id, edge_index, position);
                 }
-                self.issue(id);
             }
         }
+    }
+
+    /// Creates a call from `job` over `edge` starting at member `position` and issues its first
+    /// attempt.
+    fn new_call(&mut self, job: u32, group: u32, edge: u32, position: u32) {
+        let call = Call {
+            job,
+            group,
+            edge,
+            member_position: position,
+            successes: 0,
+            attempts_on_member: 0,
+            generation: 0,
+        };
+        let id = match self.free_calls.pop() {
+            Some(slot) => {
+                // Keep counting generations in a recycled slot so old events stay stale.
+                let generation = self.calls[slot as usize].generation.wrapping_add(1);
+                self.calls[slot as usize] = Call { generation, ..call };
+                slot
+            }
+            None => {
+                self.calls.push(call);
+                (self.calls.len() - 1) as u32
+            }
+        };
+        if let Some(ratio) = self.plan.edges[edge as usize].policy.budget {
+            let tokens = &mut self.tokens[edge as usize];
+            *tokens = (*tokens + ratio).min(MAX_TOKENS);
+        }
+        self.issue(id);
     }
 
     /// Sends the current attempt of `call` to its current member.
@@ -694,8 +754,13 @@ impl Engine<'_> {
         let call = *call;
         let edge = &self.plan.edges[call.edge as usize];
         let member_slot = (edge.members.start + call.member_position) as usize;
-        let n_members = edge.members.len() as u32;
-        let need = edge.need.unwrap_or(1);
+        // A quorum member's call has that one member and needs its answer; others walk the
+        // group's members in failover order until `need` answer.
+        let (n_members, need) = if call.group == NONE {
+            (edge.members.len() as u32, edge.need.unwrap_or(1))
+        } else {
+            (call.member_position + 1, 1)
+        };
         let breaker = &mut self.breakers[member_slot];
         if ok {
             breaker.consecutive_failures = 0;
@@ -761,6 +826,29 @@ impl Engine<'_> {
         let call = self.calls[call_id as usize];
         self.calls[call_id as usize].generation = call.generation.wrapping_add(1);
         self.free_calls.push(call_id);
+        if call.group != NONE {
+            let group = &mut self.groups[call.group as usize];
+            group.pending -= 1;
+            group.successes += u32::from(ok);
+            group.failures += u32::from(!ok);
+            let outcome = if group.successes >= group.need {
+                Some(true)
+            } else if group.failures > group.n_members - group.need {
+                Some(false)
+            } else {
+                None
+            };
+            let decision = outcome.filter(|_| !group.decided);
+            group.decided |= decision.is_some();
+            let (job, pending) = (group.job, group.pending);
+            if pending == 0 {
+                self.free_groups.push(call.group);
+            }
+            if let Some(ok) = decision {
+                self.group_done(job, ok);
+            }
+            return;
+        }
         let soft = self.plan.edges[call.edge as usize].need.is_none();
         let job = &mut self.jobs[call.job as usize];
         job.failed |= !ok && !soft;
@@ -768,6 +856,17 @@ impl Engine<'_> {
         if job.outstanding == 0 {
             let ok = !job.failed;
             self.finish_job(call.job, ok);
+        }
+    }
+
+    /// A k-of-n group of `job` is decided: its outcome counts like one hard call.
+    fn group_done(&mut self, job_id: u32, ok: bool) {
+        let job = &mut self.jobs[job_id as usize];
+        job.failed |= !ok;
+        job.outstanding -= 1;
+        if job.outstanding == 0 {
+            let ok = !job.failed;
+            self.finish_job(job_id, ok);
         }
     }
 
