@@ -12,6 +12,7 @@ mod graph;
 mod incident;
 mod register;
 mod risk;
+mod simulate;
 mod style;
 mod what_if;
 
@@ -34,6 +35,11 @@ pub use register::register_human;
 pub use risk::{
     FunctionCutSets, availability_human, availability_json, cut_sets_human, cut_sets_json,
     importance_human, importance_json,
+};
+pub use simulate::{
+    MonteCarloFunction, MonteCarloHeader, Shard, TrafficHeader, montecarlo_header,
+    montecarlo_human, montecarlo_json, montecarlo_shard_json, parse_shard, traffic_header,
+    traffic_human, traffic_json, traffic_shard_json,
 };
 pub use style::Options;
 pub use what_if::{what_if_human, what_if_json};

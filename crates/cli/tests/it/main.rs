@@ -7,6 +7,7 @@ mod incident;
 mod policy;
 mod risk;
 mod serve;
+mod simulate;
 
 use std::path::Path;
 use std::process::Command;

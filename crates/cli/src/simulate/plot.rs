@@ -1,0 +1,162 @@
+//! Plots of a traffic simulation's mean time series with plotters: per function, offered load
+//! and goodput per second (top panel), and the queue lengths of the busiest components (bottom
+//! panel), the fault window shaded. SVG carries titles, axes and legends; PNG is drawn without
+//! text, because bitmap text would need a system font or an embedded one.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use blastradius_report::TrafficHeader;
+use blastradius_sim::{TrafficTotals, summarize_traffic};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const SIZE: (u32, u32) = (1000, 700);
+/// Components drawn in the queue panel.
+const MAX_COMPONENTS: usize = 6;
+
+/// Draws the means of `totals` to `path`, SVG or PNG by its extension.
+pub(crate) fn traffic(
+    path: &Path,
+    header: &TrafficHeader,
+    totals: &TrafficTotals,
+) -> anyhow::Result<()> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let result = match extension.as_deref() {
+        Some("svg") => draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, totals, true),
+        Some("png") => {
+            draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, totals, false)
+        }
+        _ => bail!("--plot {}: the file name must end in .svg or .png", path.display()),
+    };
+    result.with_context(|| format!("cannot draw {}", path.display()))
+}
+
+/// A series to draw: name, colour, points.
+type Line = (String, RGBColor, Vec<(f64, f64)>);
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    header: &TrafficHeader,
+    totals: &TrafficTotals,
+    with_text: bool,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let summary = summarize_traffic(totals);
+    let bucket = header.bucket_seconds;
+    let time = |i: usize| (i as f64 + 0.5) * bucket;
+    let mut rates: Vec<Line> = Vec::new();
+    for (index, (id, series)) in header.functions.iter().zip(&summary.functions).enumerate() {
+        let colour = Palette99::pick(index).to_rgba();
+        let colour = RGBColor(colour.0, colour.1, colour.2);
+        let points = |values: &[f64]| {
+            values.iter().enumerate().map(|(i, v)| (time(i), v / bucket)).collect()
+        };
+        rates.push((format!("{id} offered/s"), lighter(colour), points(&series.offered)));
+        rates.push((format!("{id} goodput/s"), colour, points(&series.goodput)));
+    }
+    let mut busiest: Vec<usize> = (0..summary.components.len()).collect();
+    let peak = |i: &usize| summary.components[*i].queue.iter().copied().fold(0.0, f64::max);
+    busiest.sort_by(|a, b| peak(b).total_cmp(&peak(a)).then(a.cmp(b)));
+    let queues: Vec<Line> = busiest
+        .iter()
+        .take(MAX_COMPONENTS)
+        .enumerate()
+        .map(|(k, &i)| {
+            let colour = Palette99::pick(k + 20).to_rgba();
+            let points = summary.components[i]
+                .queue
+                .iter()
+                .enumerate()
+                .map(|(j, &q)| (time(j), q))
+                .collect();
+            (
+                format!("{} queue", header.components[i]),
+                RGBColor(colour.0, colour.1, colour.2),
+                points,
+            )
+        })
+        .collect();
+    root.fill(&WHITE).map_err(plot_error)?;
+    let (top, bottom) = root.split_vertically(SIZE.1 / 2);
+    panel(&top, header, &rates, "Offered load and goodput per second", with_text)?;
+    panel(&bottom, header, &queues, "Queue length of the busiest components", with_text)?;
+    root.present().map_err(plot_error)?;
+    Ok(())
+}
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    header: &TrafficHeader,
+    lines: &[Line],
+    title: &str,
+    with_text: bool,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let y_max =
+        lines.iter().flat_map(|(_, _, p)| p.iter().map(|&(_, y)| y)).fold(0.0, f64::max).max(1.0)
+            * 1.05;
+    let x_max = header.horizon_seconds;
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(12);
+    if with_text {
+        builder.caption(title, ("sans-serif", 18)).x_label_area_size(35).y_label_area_size(55);
+    }
+    let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..y_max).map_err(plot_error)?;
+    if with_text {
+        chart
+            .configure_mesh()
+            .x_desc("seconds")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(plot_error)?;
+    } else {
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new([(0.0, 0.0), (x_max, y_max)], BLACK.stroke_width(1)))
+            .map_err(plot_error)?;
+    }
+    if let Some((start, end)) = header.fault_window {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(start, 0.0), (end.min(x_max), y_max)],
+                RED.mix(0.12).filled(),
+            )))
+            .map_err(plot_error)?;
+    }
+    for (name, colour, points) in lines {
+        let series = chart
+            .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))
+            .map_err(plot_error)?;
+        if with_text {
+            let colour = *colour;
+            series.label(name.as_str()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
+        }
+    }
+    if with_text && !lines.is_empty() {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(plot_error)?;
+    }
+    Ok(())
+}
+
+fn plot_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> anyhow::Error {
+    anyhow::Error::new(error)
+}
+
+/// `colour` halfway to white, for offered load behind goodput.
+fn lighter(colour: RGBColor) -> RGBColor {
+    let half = |c: u8| ((u16::from(c) + 255) / 2) as u8;
+    RGBColor(half(colour.0), half(colour.1), half(colour.2))
+}
