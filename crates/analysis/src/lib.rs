@@ -29,10 +29,10 @@ pub use concentration::{
 };
 pub use fta::{FtaError, FtaOptions, TopEventResult, fault_tree_analysis};
 pub use lower::{FaultTree, Lowering, own_failure_probability};
+pub use register::{Missing, Register, Table, register};
 pub use replay::{
     ExercisedSpof, Interval, Replay, ReplayEvent, ReplayStep, exercised_spofs, minutes_in, replay,
 };
-pub use register::{Missing, Register, Table, register};
 pub use risk::{
     AvailabilityReport, EventImportance, FunctionAvailability, FunctionImportance, availability,
     cut_sets, importance,
