@@ -286,9 +286,15 @@ functions:
   serve: { delivered_by: [server] }
 ";
 
+/// Loads a model as the CLI does, with the built-in catalogue (the examples opt into it).
+fn load_model(text: &str) -> blastradius_model::Model {
+    let catalog = blastradius_catalog::Catalog::builtin();
+    blastradius_catalog::load_model(&catalog, "model.yaml", text.as_bytes()).expect("valid model")
+}
+
 /// Runs `scenario` on `model` for replications 0..n of `seed`.
 fn traffic(model: &str, scenario: &str, n: u64, seed: u64) -> Vec<TrafficRun> {
-    let model = blastradius_model::load("model.yaml", model.as_bytes()).expect("valid model");
+    let model = load_model(model);
     let scenario = match load_scenario("scenario.yaml", scenario.as_bytes(), &model) {
         Ok(scenario) => scenario,
         Err(error) => panic!(
@@ -514,7 +520,7 @@ fn montecarlo(
     seed: u64,
     options: MonteCarloOptions,
 ) -> Vec<(Summary, f64)> {
-    let model = blastradius_model::load("model.yaml", model.as_bytes()).expect("valid model");
+    let model = load_model(model);
     let plan = MonteCarloPlan::new(&model, &options);
     let runs = replicated(years, seed, |rng| simulate_year(&model, &plan, rng.clone()));
     let exact = blastradius_analysis::availability(&model).expect("small model");
