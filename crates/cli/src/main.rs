@@ -32,7 +32,7 @@ const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
 and services they run on, and the business functions they deliver) and tells you what goes down or \
 degrades when any part of it fails, with the path each failure takes.",
     after_help = "Start with `blastradius demo`, then `blastradius validate examples/saas-multi-region.yaml`.\n\
-Exit codes: 0 ok, 1 the model is invalid, 2 usage error (bad flag, unreadable file, unknown id).\n\
+Exit codes: 0 ok, 1 the model is invalid or `check` found violations, 2 usage error (bad flag, unreadable file, unknown id).\n\
 Colour is off when NO_COLOR is set or output is not a terminal."
 )]
 struct Cli {
@@ -42,6 +42,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Replay the AWS us-east-1 outage of October 2025 on a bundled fintech and write the
+    /// incident report (no arguments or files needed).
+    #[command(
+        after_help = "Prints a summary and writes blastradius-demo-report/aws-us-east-1-2025-10-20.{md,html,json}\n\
+(or under --out DIR).\n\n\
+Example: blastradius demo\n         blastradius demo --out /tmp/report --format json"
+    )]
+    Demo(incident::DemoArgs),
     /// Check a model file and report every problem with file:line:col.
     #[command(
         after_help = "Example: blastradius validate examples/retail-azure-frontdoor.yaml --format json"
@@ -159,14 +167,8 @@ Example: blastradius fta crates/engine/test_data/aralia/chinese.xml --max-order 
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Replay the AWS us-east-1 outage of October 2025 on a bundled fintech and write the
-    /// incident report (no arguments or files needed).
-    #[command(
-        after_help = "Prints a summary and writes blastradius-demo-report/aws-us-east-1-2025-10-20.{md,html,json}\n\
-(or under --out DIR).\n\n\
-Example: blastradius demo\n         blastradius demo --out /tmp/report --format json"
-    )]
-    Demo(incident::DemoArgs),
+    #[command(flatten)]
+    Policy(policy::PolicyCommand),
     /// The built-in provider catalogue: what a model inherits with `catalog: [..]`, with sources.
     Catalog(incident::CatalogArgs),
     /// List the built-in historic outage scenarios.
@@ -181,10 +183,6 @@ Example: blastradius replay aws-us-east-1-2025-10-20 --model examples/fintech-si
          blastradius replay my-scenario.yaml --model my.yaml --format json"
     )]
     Replay(incident::ReplayArgs),
-    /// Serve the HTTP API and web dashboard, keeping every run in a SQLite history.
-    Serve(serve::ServeArgs),
-    #[command(flatten)]
-    Policy(policy::PolicyCommand),
     /// Simulate request traffic under a fault scenario: retry storms, metastable failures and
     /// how long recovery takes.
     #[command(after_help = SIMULATE_HELP)]
@@ -197,6 +195,8 @@ Example: blastradius replay aws-us-east-1-2025-10-20 --model examples/fintech-si
     /// one run, byte for byte.
     #[command(after_help = MERGE_HELP)]
     Merge(simulate::MergeArgs),
+    /// Serve the HTTP API and web dashboard, keeping every run in a SQLite history.
+    Serve(serve::ServeArgs),
 }
 
 const SIMULATE_HELP: &str = "\
