@@ -42,12 +42,29 @@ pub(crate) const DURATION_HELP: &str =
 
 /// Parses `30m`, `2000h`, `1.5d`, `1h30m`; `None` when the text is not such a duration.
 pub(crate) fn parse_duration(text: &str) -> Option<Hours> {
-    let text = text.trim();
-    if text.is_empty() {
+    let hours = parse_units(text, |unit| {
+        Some(match unit {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0 / 3600.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 1.0 / 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 1.0,
+            "d" | "day" | "days" => 24.0,
+            "w" | "week" | "weeks" => 168.0,
+            "y" | "year" | "years" => 8760.0,
+            _ => return None,
+        })
+    })?;
+    Hours::from_hours(hours)
+}
+
+/// Parses a sum of numbers each followed by a unit, like `1h30m` or `1.5d` (spaces allowed
+/// between terms), where `unit` gives each unit's size (`None`: not a unit); `None` when the
+/// text is not such a sum. Linear in the text.
+pub fn parse_units(text: &str, unit: impl Fn(&str) -> Option<f64>) -> Option<f64> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
         return None;
     }
-    let mut total_hours = 0.0;
-    let mut rest = text;
+    let mut total = 0.0;
     while !rest.is_empty() {
         let number_len =
             rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
@@ -57,17 +74,8 @@ pub(crate) fn parse_duration(text: &str) -> Option<Hours> {
         let value: f64 = rest[..number_len].parse().ok()?;
         rest = &rest[number_len..];
         let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
-        let hours_per_unit = match &rest[..unit_len] {
-            "s" | "sec" | "secs" | "second" | "seconds" => 1.0 / 3600.0,
-            "m" | "min" | "mins" | "minute" | "minutes" => 1.0 / 60.0,
-            "h" | "hr" | "hrs" | "hour" | "hours" => 1.0,
-            "d" | "day" | "days" => 24.0,
-            "w" | "week" | "weeks" => 168.0,
-            "y" | "year" | "years" => 8760.0,
-            _ => return None,
-        };
+        total += value * unit(&rest[..unit_len])?;
         rest = rest[unit_len..].trim_start();
-        total_hours += value * hours_per_unit;
     }
-    Hours::from_hours(total_hours)
+    Some(total)
 }

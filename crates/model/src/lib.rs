@@ -17,7 +17,7 @@ pub mod yaml;
 mod tests;
 
 pub use diagnostic::{Diagnostic, Location, ModelError, Severity};
-pub use duration::Hours;
+pub use duration::{Hours, parse_units};
 pub use edit::{EditError, ModelEdit, NewNode};
 pub use layer::{Layer, LayerDependency, LayerNode};
 pub use model::{

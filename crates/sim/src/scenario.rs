@@ -798,32 +798,17 @@ fn map_entries(node: &Node) -> &[(Node, Node)] {
 
 /// Parses `250ms`, `30s`, `1.5m`, `2h`, `1d` or `1h30m` into seconds.
 pub(crate) fn parse_seconds(text: &str) -> Option<f64> {
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let number_len =
-            rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        if number_len == 0 {
-            return None;
-        }
-        let value: f64 = rest[..number_len].parse().ok()?;
-        rest = &rest[number_len..];
-        let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
-        let seconds_per_unit = match &rest[..unit_len] {
+    let seconds = blastradius_model::parse_units(text, |unit| {
+        Some(match unit {
             "ms" => 0.001,
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
             "d" => 86_400.0,
             _ => return None,
-        };
-        rest = rest[unit_len..].trim_start();
-        total += value * seconds_per_unit;
-    }
-    total.is_finite().then_some(total)
+        })
+    })?;
+    seconds.is_finite().then_some(seconds)
 }
 
 /// The kind of dependency, re-exported for the traffic engine's failover logic.
