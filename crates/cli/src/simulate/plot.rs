@@ -1,11 +1,13 @@
 //! Plots of a traffic simulation's mean time series with plotters: per function, offered load
 //! and goodput per second (top panel), and the queue lengths of the busiest components (bottom
-//! panel), the fault window shaded. SVG carries titles, axes and legends; PNG is drawn without
-//! text, because bitmap text would need a system font or an embedded one.
+//! panel), the fault window shaded. Both formats carry titles, axes, tick labels and legends: SVG
+//! names the `sans-serif` family and leaves the glyphs to the viewer; PNG rasterises them with a
+//! font compiled into the binary (crates/cli/assets/fonts), so no system font is read at run time.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, bail, ensure};
 use blastradius_report::TrafficHeader;
 use blastradius_sim::{TrafficTotals, summarize_traffic};
 use plotters::coord::Shift;
@@ -14,6 +16,8 @@ use plotters::prelude::*;
 const SIZE: (u32, u32) = (1000, 700);
 /// Components drawn in the queue panel.
 const MAX_COMPONENTS: usize = 6;
+/// Liberation Sans Regular 2.1.5 (SIL OFL 1.1; source and licence in crates/cli/assets/fonts).
+const FONT: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
 
 /// Draws the means of `totals` to `path`, SVG or PNG by its extension.
 pub(crate) fn traffic(
@@ -22,14 +26,28 @@ pub(crate) fn traffic(
     totals: &TrafficTotals,
 ) -> anyhow::Result<()> {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let result = match extension.as_deref() {
-        Some("svg") => draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, totals, true),
-        Some("png") => {
-            draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, totals, false)
-        }
-        _ => bail!("--plot {}: the file name must end in .svg or .png", path.display()),
+    if !matches!(extension.as_deref(), Some("svg" | "png")) {
+        bail!("--plot {}: the file name must end in .svg or .png", path.display());
+    }
+    register_font()?;
+    let result = if extension.as_deref() == Some("svg") {
+        draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, totals)
+    } else {
+        draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, totals)
     };
     result.with_context(|| format!("cannot draw {}", path.display()))
+}
+
+/// Registers the bundled font as plotters' `sans-serif` family, once per process. Plotters
+/// measures text with it for both formats (caption heights, legend boxes) and draws PNG text
+/// with it.
+fn register_font() -> anyhow::Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    });
+    ensure!(registered, "the bundled font (crates/cli/assets/fonts) is not a TrueType font");
+    Ok(())
 }
 
 /// A series to draw: name, colour, points.
@@ -39,7 +57,6 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     header: &TrafficHeader,
     totals: &TrafficTotals,
-    with_text: bool,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
@@ -81,8 +98,8 @@ where
         .collect();
     root.fill(&WHITE).map_err(plot_error)?;
     let (top, bottom) = root.split_vertically(SIZE.1 / 2);
-    panel(&top, header, &rates, "Offered load and goodput per second", with_text)?;
-    panel(&bottom, header, &queues, "Queue length of the busiest components", with_text)?;
+    panel(&top, header, &rates, "Offered load and goodput per second")?;
+    panel(&bottom, header, &queues, "Queue length of the busiest components")?;
     root.present().map_err(plot_error)?;
     Ok(())
 }
@@ -92,7 +109,6 @@ fn panel<DB: DrawingBackend>(
     header: &TrafficHeader,
     lines: &[Line],
     title: &str,
-    with_text: bool,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
@@ -101,25 +117,14 @@ where
         lines.iter().flat_map(|(_, _, p)| p.iter().map(|&(_, y)| y)).fold(0.0, f64::max).max(1.0)
             * 1.05;
     let x_max = header.horizon_seconds;
-    let mut builder = ChartBuilder::on(area);
-    builder.margin(12);
-    if with_text {
-        builder.caption(title, ("sans-serif", 18)).x_label_area_size(35).y_label_area_size(55);
-    }
-    let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..y_max).map_err(plot_error)?;
-    if with_text {
-        chart
-            .configure_mesh()
-            .x_desc("seconds")
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(plot_error)?;
-    } else {
-        chart
-            .plotting_area()
-            .draw(&Rectangle::new([(0.0, 0.0), (x_max, y_max)], BLACK.stroke_width(1)))
-            .map_err(plot_error)?;
-    }
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .caption(title, ("sans-serif", 18))
+        .x_label_area_size(35)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .map_err(plot_error)?;
+    chart.configure_mesh().x_desc("seconds").light_line_style(WHITE).draw().map_err(plot_error)?;
     if let Some((start, end)) = header.fault_window {
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -132,14 +137,12 @@ where
         let series = chart
             .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))
             .map_err(plot_error)?;
-        if with_text {
-            let colour = *colour;
-            series.label(name.as_str()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-            });
-        }
+        let colour = *colour;
+        series.label(name.as_str()).legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+        });
     }
-    if with_text && !lines.is_empty() {
+    if !lines.is_empty() {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
