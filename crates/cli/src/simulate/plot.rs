@@ -7,11 +7,14 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use ab_glyph::{Font, FontRef, ScaleFont, point};
 use anyhow::{Context, bail, ensure};
 use blastradius_report::TrafficHeader;
 use blastradius_sim::{TrafficTotals, summarize_traffic};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
 
 const SIZE: (u32, u32) = (1000, 700);
 /// Components drawn in the queue panel.
@@ -33,14 +36,13 @@ pub(crate) fn traffic(
     let result = if extension.as_deref() == Some("svg") {
         draw(&SVGBackend::new(path, SIZE).into_drawing_area(), header, totals)
     } else {
-        draw(&BitMapBackend::new(path, SIZE).into_drawing_area(), header, totals)
+        draw(&Png::new(BitMapBackend::new(path, SIZE))?.into_drawing_area(), header, totals)
     };
     result.with_context(|| format!("cannot draw {}", path.display()))
 }
 
 /// Registers the bundled font as plotters' `sans-serif` family, once per process. Plotters
-/// measures text with it for both formats (caption heights, legend boxes) and draws PNG text
-/// with it.
+/// measures text with it for both formats (caption heights, legend boxes); [`Png`] draws it.
 fn register_font() -> anyhow::Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered = *REGISTERED.get_or_init(|| {
@@ -48,6 +50,131 @@ fn register_font() -> anyhow::Result<()> {
     });
     ensure!(registered, "the bundled font (crates/cli/assets/fonts) is not a TrueType font");
     Ok(())
+}
+
+/// The bitmap backend with its text drawn here. Plotters 0.3.7 rasterises each glyph at the
+/// caret but drops the glyph's left bearing, so letters sit unevenly and words run together; this
+/// places every glyph's outline where the font says. Measuring text (layout boxes, anchors) stays
+/// plotters' own, and so does everything that is not text.
+struct Png<'a> {
+    bitmap: BitMapBackend<'a>,
+    font: FontRef<'static>,
+}
+
+impl<'a> Png<'a> {
+    fn new(bitmap: BitMapBackend<'a>) -> anyhow::Result<Png<'a>> {
+        let font = FontRef::try_from_slice(FONT)
+            .context("the bundled font (crates/cli/assets/fonts) is not a TrueType font")?;
+        Ok(Png { bitmap, font })
+    }
+}
+
+type PngError = DrawingErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>;
+
+impl DrawingBackend for Png<'_> {
+    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.bitmap.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), PngError> {
+        self.bitmap.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), PngError> {
+        self.bitmap.present()
+    }
+
+    fn draw_pixel(&mut self, point: BackendCoord, colour: BackendColor) -> Result<(), PngError> {
+        self.bitmap.draw_pixel(point, colour)
+    }
+
+    fn draw_line<S: plotters_backend::BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), PngError> {
+        self.bitmap.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: plotters_backend::BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), PngError> {
+        self.bitmap.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), PngError> {
+        self.bitmap.blit_bitmap(pos, size, src)
+    }
+
+    /// Anchors the text by plotters' layout box, as plotters does, then draws the glyphs along a
+    /// baseline half the font size below the box's top (plotters' own convention).
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), PngError> {
+        let colour = style.color();
+        if colour.alpha == 0.0 {
+            return Ok(());
+        }
+        let ((min_x, min_y), (max_x, max_y)) =
+            style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let dx = match style.anchor().h_pos {
+            HPos::Left => 0,
+            HPos::Right => min_x - max_x,
+            HPos::Center => (min_x - max_x) / 2,
+        };
+        let dy = match style.anchor().v_pos {
+            VPos::Top => 0,
+            VPos::Center => (min_y - max_y) / 2,
+            VPos::Bottom => min_y - max_y,
+        };
+        let transform = style.transform();
+        let (width, height) = self.get_size();
+        let font = self.font.as_scaled(style.size() as f32);
+        let baseline = style.size() as f32 / 2.0;
+        let mut caret = 0.0_f32;
+        let mut previous = None;
+        let mut pixels = Vec::new();
+        for c in text.chars() {
+            let id = font.glyph_id(c);
+            if let Some(previous) = previous {
+                caret += font.kern(previous, id);
+            }
+            previous = Some(id);
+            let glyph = id.with_scale_and_position(font.scale(), point(caret, baseline));
+            caret += font.h_advance(id);
+            if let Some(outline) = font.outline_glyph(glyph) {
+                let bounds = outline.px_bounds();
+                let (left, top) = (bounds.min.x as i32, bounds.min.y as i32);
+                outline.draw(|x, y, coverage| {
+                    pixels.push((left + x as i32, top + y as i32, coverage));
+                });
+            }
+        }
+        for (x, y, coverage) in pixels {
+            let (x, y) = transform.transform(x + dx - min_x, y + dy - min_y);
+            let (x, y) = (pos.0 + x, pos.1 + y);
+            if x >= 0 && y >= 0 && x < width as i32 && y < height as i32 {
+                let ink = BackendColor { alpha: colour.alpha * f64::from(coverage), ..colour };
+                self.bitmap.draw_pixel((x, y), ink)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A series to draw: name, colour, points.
