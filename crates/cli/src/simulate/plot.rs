@@ -20,7 +20,7 @@ const SIZE: (u32, u32) = (1000, 700);
 /// Components drawn in the queue panel.
 const MAX_COMPONENTS: usize = 6;
 /// Liberation Sans Regular 2.1.5 (SIL OFL 1.1; source and licence in crates/cli/assets/fonts).
-const FONT: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+static FONT: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
 
 /// Draws the means of `totals` to `path`, SVG or PNG by its extension.
 pub(crate) fn traffic(
