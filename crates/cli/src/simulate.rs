@@ -59,7 +59,7 @@ pub(crate) struct SimulateArgs {
     /// Independent replications.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     replications: u64,
-    /// Draw the mean time series to this file (.svg with labels, .png lines only).
+    /// Draw the mean time series to this file (.svg or .png, both with titles and legend).
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     plot: Option<PathBuf>,
     #[command(flatten)]
