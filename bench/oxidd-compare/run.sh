@@ -25,8 +25,8 @@ bin="$CARGO_TARGET_DIR/release/oxidd-compare"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-echo "| tree | nodes ours | nodes oxidd | nodes oxidd-ce | s ours | s oxidd | s oxidd 2 thr | s oxidd-ce | oxidd / ours | oxidd setup s | MiB ours | MiB oxidd | P agree |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| tree | nodes ours | nodes oxidd | nodes oxidd-ce | s ours | s oxidd | s oxidd 2 thr | s oxidd-ce | oxidd / ours | oxidd setup s | P pass s ours / oxidd | MiB ours | MiB oxidd | P agree |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 skipped=()
 for file in "$@"; do
   tree="$(basename "$file" .xml)"
@@ -55,19 +55,36 @@ for file in "$@"; do
   "$bin" --engine all --runs "$runs" "$file" >"$tmp/all" 2>"$tmp/err" || agree="NO: $(tr '\n' ' ' <"$tmp/err")"
   "$bin" --engine oxidd --threads 2 --runs "$runs" "$file" >"$tmp/two"
   awk -F'\t' -v tree="$tree" -v agree="$agree" -v ro="${rss[ours]}" -v rx="${rss[oxidd]}" '
-    FNR == NR { nodes[$2] = $4; secs[$2] = $5; setup[$2] = $6; p[$2] = $8; next }
+    FNR == NR { nodes[$2] = $4; secs[$2] = $5; setup[$2] = $6; p[$2] = $8; ps[$2] = $9; next }
     {
       two = $5
       rel = ($8 - p["ours"]); if (rel < 0) rel = -rel
       scale = (p["ours"] < 0 ? -p["ours"] : p["ours"]); if (scale == 0) scale = 1e-300
       if (rel > 1e-12 * scale) agree = "NO (2 threads)"
       ratio = (secs["ours"] > 0 ? secs["oxidd"] / secs["ours"] : 0)
-      printf "| %s | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.2f | %.3f | %s | %s | %s |\n",
+      printf "| %s | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.2f | %.3f | %.4f / %.4f | %s | %s | %s |\n",
         tree, nodes["ours"], nodes["oxidd"], nodes["oxidd-ce"], secs["ours"], secs["oxidd"], two,
-        secs["oxidd-ce"], ratio, setup["oxidd"], ro, rx, agree
+        secs["oxidd-ce"], ratio, setup["oxidd"], ps["ours"], ps["oxidd"], ro, rx, agree
     }' "$tmp/all" "$tmp/two"
   unset rss
-done
+done | tee "$tmp/table"
+echo
+# Summary over the trees where our build takes at least 0.1 s (the rest are dominated by fixed
+# costs): the median and the range of the oxidd / ours ratios, and the summed seconds.
+awk -F' [|] ' '$5 + 0 >= 0.1 {
+    n++; ratio[n] = $9 + 0; ours += $5; ox += $6; two += $7; ce += $8
+  }
+  END {
+    if (n == 0) exit
+    for (i = 2; i <= n; i++) {  # insertion sort (mawk has no asort)
+      v = ratio[i]; j = i - 1
+      while (j >= 1 && ratio[j] > v) { ratio[j + 1] = ratio[j]; j-- }
+      ratio[j + 1] = v
+    }
+    median = (n % 2 ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2)
+    printf "Trees with our build ≥ 0.1 s: %d; oxidd / ours median %.2f (range %.2f–%.2f); summed seconds ours %.2f, oxidd %.2f, oxidd 2 threads %.2f, oxidd-ce %.2f.\n",
+      n, median, ratio[1], ratio[n], ours, ox, two, ce
+  }' "$tmp/table"
 echo
 echo "Runs per engine and tree: $runs (medians). Skipped (limit ${limit} s per engine):"
 for s in "${skipped[@]}"; do
