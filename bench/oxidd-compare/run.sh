@@ -27,7 +27,6 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "| tree | nodes ours | nodes oxidd | nodes oxidd-ce | s ours | s oxidd | s oxidd 2 thr | s oxidd-ce | oxidd / ours | oxidd setup s | P pass s ours / oxidd | MiB ours | MiB oxidd | P agree |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-skipped=()
 for file in "$@"; do
   tree="$(basename "$file" .xml)"
   ok=1
@@ -36,15 +35,15 @@ for file in "$@"; do
     # Probe with a margin over the limit for load; the construction time printed decides.
     if ! /usr/bin/time -o "$tmp/rss" -f '%M' timeout $((limit * 2)) \
         "$bin" --engine "$engine" --runs 1 "$file" >"$tmp/probe" 2>"$tmp/err"; then
-      skipped+=("$tree ($engine: $(head -c 120 "$tmp/err" | tr '\n' ' ' | sed 's/.*: //'))")
+      echo "- $tree ($engine: $(head -c 200 "$tmp/err" | tr '\n' ' ' | sed 's/^[^ ]*: //'))" >>"$tmp/skipped"
       ok=0
-      break
+      continue
     fi
     seconds="$(cut -f5 "$tmp/probe")"
     if awk -v s="$seconds" -v l="$limit" 'BEGIN { exit !(s > l) }'; then
-      skipped+=("$tree ($engine: ${seconds} s > ${limit} s)")
+      echo "- $tree ($engine: ${seconds} s > ${limit} s)" >>"$tmp/skipped"
       ok=0
-      break
+      continue
     fi
     rss[$engine]="$(awk '{ printf "%.0f", $1 / 1024 }' "$tmp/rss")"
   done
@@ -87,6 +86,4 @@ awk -F' [|] ' '$5 + 0 >= 0.1 {
   }' "$tmp/table"
 echo
 echo "Runs per engine and tree: $runs (medians). Skipped (limit ${limit} s per engine):"
-for s in "${skipped[@]}"; do
-  echo "- $s"
-done
+cat "$tmp/skipped" 2>/dev/null || echo "- none"
