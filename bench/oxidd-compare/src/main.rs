@@ -256,22 +256,42 @@ trait Dd: BooleanFunction + Clone {
     fn top_level(&self) -> u32;
 }
 
-impl Dd for BDDFunction {
-    fn top_level(&self) -> u32 {
-        self.with_manager_shared(|m, e| match m.get_node(e) {
-            Node::Inner(n) => n.level(),
-            Node::Terminal(_) => u32::MAX,
-        })
-    }
+/// Implements [`Dd`] for oxidd function types (their managers differ, so no blanket impl).
+macro_rules! impl_dd {
+    ($($function:ty),*) => {$(
+        impl Dd for $function {
+            fn top_level(&self) -> u32 {
+                self.with_manager_shared(|m, e| match m.get_node(e) {
+                    Node::Inner(n) => n.level(),
+                    Node::Terminal(_) => u32::MAX,
+                })
+            }
+        }
+    )*};
 }
 
-impl Dd for BCDDFunction {
-    fn top_level(&self) -> u32 {
-        self.with_manager_shared(|m, e| match m.get_node(e) {
-            Node::Inner(n) => n.level(),
-            Node::Terminal(_) => u32::MAX,
-        })
-    }
+impl_dd!(BDDFunction, BCDDFunction);
+
+/// Creates an oxidd manager of `$kind` (`bdd` or `bcdd`), one variable per level of `$order`,
+/// and builds `$formula`'s top event in it. Evaluates to `(root, setup seconds, construction
+/// seconds)`, or returns oxidd's error as a message.
+macro_rules! build_in_oxidd {
+    ($kind:ident, $function:ty, $formula:expr, $order:expr, $threads:expr) => {{
+        let start = Instant::now();
+        let manager = oxidd::$kind::new_manager(NODE_CAPACITY, CACHE_CAPACITY, $threads);
+        let setup = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let (vars, t, f) = manager
+            .with_manager_exclusive(|m| -> AllocResult<_> {
+                let numbers = m.add_vars($order.len() as u32);
+                let by_level: Vec<$function> =
+                    AllocResult::from_iter(numbers.map(|i| <$function>::var(m, i)))?;
+                Ok((by_variable($order, by_level), <$function>::t(m), <$function>::f(m)))
+            })
+            .map_err(|e| format!("oxidd: {e:?}"))?;
+        let root = compile($formula, &vars, &t, &f).map_err(|e| format!("oxidd: {e:?}"))?;
+        (root, setup, start.elapsed().as_secs_f64())
+    }};
 }
 
 /// Builds the top event bottom-up as the engine's `compile.rs` does: absorbed AND/OR gates
@@ -343,20 +363,7 @@ fn compile<F: Dd>(formula: &Formula, vars: &[F], t: &F, f: &F) -> AllocResult<F>
 }
 
 fn build_oxidd(formula: &Formula, order: &[VarId], threads: u32) -> Result<Outcome, String> {
-    let start = Instant::now();
-    let manager = oxidd::bdd::new_manager(NODE_CAPACITY, CACHE_CAPACITY, threads);
-    let setup = start.elapsed().as_secs_f64();
-    let start = Instant::now();
-    let (vars, t, f) = manager
-        .with_manager_exclusive(|m| -> AllocResult<_> {
-            let numbers = m.add_vars(order.len() as u32);
-            let by_level: Vec<BDDFunction> =
-                AllocResult::from_iter(numbers.map(|i| BDDFunction::var(m, i)))?;
-            Ok((by_variable(order, by_level), BDDFunction::t(m), BDDFunction::f(m)))
-        })
-        .map_err(|e| format!("oxidd: {e:?}"))?;
-    let root = compile(formula, &vars, &t, &f).map_err(|e| format!("oxidd: {e:?}"))?;
-    let seconds = start.elapsed().as_secs_f64();
+    let (root, setup, seconds) = build_in_oxidd!(bdd, BDDFunction, formula, order, threads);
     let start = Instant::now();
     let p_by_level = p_by_level(formula, order);
     let (probability, nodes) = root.with_manager_shared(|m, root| {
@@ -399,20 +406,7 @@ fn build_oxidd(formula: &Formula, order: &[VarId], threads: u32) -> Result<Outco
 }
 
 fn build_oxidd_ce(formula: &Formula, order: &[VarId], threads: u32) -> Result<Outcome, String> {
-    let start = Instant::now();
-    let manager = oxidd::bcdd::new_manager(NODE_CAPACITY, CACHE_CAPACITY, threads);
-    let setup = start.elapsed().as_secs_f64();
-    let start = Instant::now();
-    let (vars, t, f) = manager
-        .with_manager_exclusive(|m| -> AllocResult<_> {
-            let numbers = m.add_vars(order.len() as u32);
-            let by_level: Vec<BCDDFunction> =
-                AllocResult::from_iter(numbers.map(|i| BCDDFunction::var(m, i)))?;
-            Ok((by_variable(order, by_level), BCDDFunction::t(m), BCDDFunction::f(m)))
-        })
-        .map_err(|e| format!("oxidd: {e:?}"))?;
-    let root = compile(formula, &vars, &t, &f).map_err(|e| format!("oxidd: {e:?}"))?;
-    let seconds = start.elapsed().as_secs_f64();
+    let (root, setup, seconds) = build_in_oxidd!(bcdd, BCDDFunction, formula, order, threads);
     let start = Instant::now();
     let p_by_level = p_by_level(formula, order);
     let (probability, nodes) = root.with_manager_shared(|m, root| {
