@@ -202,13 +202,18 @@ mod random {
 }
 
 /// The least fixpoint computed the slow, obvious way: start with everything up and apply the
-/// rules to every node until nothing changes. Returns (down, degraded) flags per node.
+/// rules to every node until nothing changes, `held` nodes never brought down or degraded by a
+/// dependency and `own_degraded` nodes degraded unless down. Returns (down, degraded) flags per
+/// node.
 fn fixpoint_by_iteration(
     model: &blastradius_model::Model,
     failed: &[blastradius_model::NodeId],
+    own_degraded: &[blastradius_model::NodeId],
+    held: &[blastradius_model::NodeId],
 ) -> (Vec<bool>, Vec<bool>) {
     use blastradius_model::DependencyKind;
     let n = model.n_nodes();
+    let is_held = |node: blastradius_model::NodeId| held.contains(&node);
     let mut down = vec![false; n];
     for f in failed {
         down[f.index()] = true;
@@ -216,7 +221,7 @@ fn fixpoint_by_iteration(
     loop {
         let mut changed = false;
         for node in model.node_ids() {
-            if down[node.index()] {
+            if down[node.index()] || is_held(node) {
                 continue;
             }
             let fails = model.dependencies(node).any(|d| {
@@ -238,10 +243,13 @@ fn fixpoint_by_iteration(
         }
     }
     let mut degraded = vec![false; n];
+    for node in own_degraded {
+        degraded[node.index()] = !down[node.index()];
+    }
     loop {
         let mut changed = false;
         for node in model.node_ids() {
-            if down[node.index()] || degraded[node.index()] {
+            if down[node.index()] || degraded[node.index()] || is_held(node) {
                 continue;
             }
             let hit = model.dependencies(node).any(|d| match d.kind {
@@ -282,7 +290,7 @@ proptest::proptest! {
         let model = load("r.yaml", random::text(&components, &order, false).as_bytes()).expect("random models are valid");
         let failed: Vec<_> = failed.iter().filter_map(|&i| model.lookup(&random::id(i))).collect();
         let result = what_if(&model, &WhatIfIndex::new(&model), &failed);
-        let (down, degraded) = fixpoint_by_iteration(&model, &failed);
+        let (down, degraded) = fixpoint_by_iteration(&model, &failed, &[], &[]);
         for node in model.node_ids() {
             let expected = if down[node.index()] { Status::Down } else if degraded[node.index()] { Status::Degraded } else { Status::Up };
             proptest::prop_assert_eq!(result.status(node), expected, "node {}", model.id(node));

@@ -2,85 +2,27 @@
 //! iteration to a fixpoint; and the replay's intervals and exercised single points of failure
 //! on a small hand-checked model.
 
-use blastradius_model::{DependencyKind, Model, NodeId, load};
+use blastradius_model::{Model, NodeId, load};
 
 use super::random;
 use crate::{
     OwnStates, ReplayEvent, Status, WhatIfIndex, exercised_spofs, minutes_in, replay, what_if_with,
 };
 
-/// The least fixpoint by iteration, with `held` nodes never brought down or degraded by a
-/// dependency and `own_degraded` nodes degraded unless down.
+/// The least fixpoint by iteration (the shared oracle), as statuses.
 fn by_iteration(
     model: &Model,
     failed: &[NodeId],
     own_degraded: &[NodeId],
     held: &[NodeId],
 ) -> Vec<Status> {
-    let n = model.n_nodes();
-    let is_held = |node: NodeId| held.contains(&node);
-    let mut down = vec![false; n];
-    for f in failed {
-        down[f.index()] = true;
-    }
-    loop {
-        let mut changed = false;
-        for node in model.node_ids() {
-            if down[node.index()] || is_held(node) {
-                continue;
-            }
-            let fails = model.dependencies(node).any(|d| {
-                let n_down = d.members.iter().filter(|m| down[m.index()]).count();
-                match d.kind {
-                    DependencyKind::Hard => n_down == 1,
-                    DependencyKind::AnyOf => n_down == d.members.len(),
-                    DependencyKind::AtLeast(k) => d.members.len() - n_down < k as usize,
-                    DependencyKind::Soft => false,
-                }
-            });
-            if fails {
-                down[node.index()] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let mut degraded = vec![false; n];
-    for node in own_degraded {
-        degraded[node.index()] = !down[node.index()];
-    }
-    loop {
-        let mut changed = false;
-        for node in model.node_ids() {
-            if down[node.index()] || degraded[node.index()] || is_held(node) {
-                continue;
-            }
-            let hit = model.dependencies(node).any(|d| match d.kind {
-                DependencyKind::Soft => {
-                    down[d.members[0].index()] || degraded[d.members[0].index()]
-                }
-                _ => d.members.iter().any(|m| degraded[m.index()]),
-            });
-            if hit {
-                degraded[node.index()] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    (0..n)
-        .map(|i| {
-            if down[i] {
-                Status::Down
-            } else if degraded[i] {
-                Status::Degraded
-            } else {
-                Status::Up
-            }
+    let (down, degraded) = super::fixpoint_by_iteration(model, failed, own_degraded, held);
+    down.iter()
+        .zip(&degraded)
+        .map(|(&down, &degraded)| match (down, degraded) {
+            (true, _) => Status::Down,
+            (false, true) => Status::Degraded,
+            (false, false) => Status::Up,
         })
         .collect()
 }
