@@ -493,3 +493,81 @@ fn independent_subtrees_are_solved_as_modules() {
         whole.cut_sets(&options).unwrap().count_by_order()
     );
 }
+
+/// Whether two formulas over the same variables compute the same function, by enumeration.
+fn same_function(a: &Formula, b: &Formula) -> bool {
+    assert_eq!(a.n_vars(), b.n_vars());
+    (0..1_usize << a.n_vars()).all(|mask| {
+        let assignment: Vec<bool> = (0..a.n_vars()).map(|i| mask >> i & 1 == 1).collect();
+        a.evaluate(&assignment) == b.evaluate(&assignment)
+    })
+}
+
+proptest! {
+    /// Each rewrite, and the whole pipeline `ModularBdd` runs, keeps the function (checked on
+    /// every assignment) and every variable's probability.
+    #[test]
+    fn rewrites_keep_the_function(single in recipe(10, true), (recipes, folds) in composite(false)) {
+        use crate::module::{VisitDates, simplified};
+        use crate::rewrite::{coalesce, group_modular_operands, merge_common_operands, merge_equal_gates};
+        for formula in [single.formula(), composite_formula(&recipes, &folds, false)] {
+            let mut rewritten = vec![
+                merge_equal_gates(&formula),
+                coalesce(&formula),
+                merge_common_operands(&formula),
+                simplified(&formula),
+            ];
+            if let Operand::Gate(top) = formula.top() {
+                rewritten.push(group_modular_operands(&formula, &VisitDates::new(&formula, top)));
+            }
+            for (step, other) in rewritten.iter().enumerate() {
+                prop_assert!(same_function(&formula, other), "rewrite {step} changed the function");
+                prop_assert_eq!(formula.probabilities(), other.probabilities());
+            }
+        }
+    }
+}
+
+/// The formula OR(AND(s, p1, p2), AND(s, q)) over s, p1, p2, q: p1 and p2 are read by one gate
+/// only, which is not itself a module (s is shared).
+fn private_operands_example() -> Formula {
+    let mut b = FormulaBuilder::new();
+    let v: Vec<Operand> =
+        (1..=4).map(|i| b.variable(Probability::new(i as f64 / 10.0).unwrap()).into()).collect();
+    let g = b.and(&[v[0], v[1], v[2]]);
+    let h = b.and(&[v[0], v[3]]);
+    let top = b.or(&[g, h]);
+    b.build(top)
+}
+
+/// The formula AND(OR(a, b, c, x), OR(a, b, c, y)): a, b and c are read by the same two gates.
+fn common_operands_example() -> Formula {
+    let mut b = FormulaBuilder::new();
+    let v: Vec<Operand> =
+        (1..=5).map(|i| b.variable(Probability::new(i as f64 / 10.0).unwrap()).into()).collect();
+    let left = b.or(&[v[0], v[1], v[2], v[3]]);
+    let right = b.or(&[v[0], v[1], v[2], v[4]]);
+    let top = b.and(&[left, right]);
+    b.build(top)
+}
+
+#[test]
+fn private_operands_and_common_operands_become_modules() {
+    use crate::module::{Decomposition, VisitDates};
+    use crate::rewrite::{group_modular_operands, merge_common_operands};
+    // Before the rewrites only the top is a module; after, AND(p1, p2) and OR(a, b, c) are too.
+    let private = private_operands_example();
+    let Operand::Gate(top) = private.top() else { unreachable!() };
+    let grouped = group_modular_operands(&private, &VisitDates::new(&private, top));
+    assert_eq!(Decomposition::new(&private).modules.len(), 1);
+    assert_eq!(Decomposition::new(&grouped).modules.len(), 2);
+    assert_eq!(grouped.n_gates(), 4);
+    let common = common_operands_example();
+    let merged = merge_common_operands(&common);
+    assert_eq!(Decomposition::new(&common).modules.len(), 1);
+    assert_eq!(Decomposition::new(&merged).modules.len(), 2);
+    for formula in [private, common] {
+        assert_eq!(ModularBdd::build(&formula, &BddOptions::default()).unwrap().module_count(), 2);
+        check_modular(&formula).unwrap();
+    }
+}
