@@ -194,6 +194,157 @@ pub(crate) enum Value {
     Arith(Arith, Vec<Value>),
 }
 
+/// The common-cause failure models of `define-CCF-group`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CcfModel {
+    BetaFactor,
+    Mgl,
+    AlphaFactor,
+    PhiFactor,
+}
+
+impl CcfModel {
+    fn from_attribute(model: &str) -> Option<CcfModel> {
+        Some(match model {
+            "beta-factor" => CcfModel::BetaFactor,
+            "MGL" => CcfModel::Mgl,
+            "alpha-factor" => CcfModel::AlphaFactor,
+            "phi-factor" => CcfModel::PhiFactor,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn attribute(self) -> &'static str {
+        match self {
+            CcfModel::BetaFactor => "beta-factor",
+            CcfModel::Mgl => "MGL",
+            CcfModel::AlphaFactor => "alpha-factor",
+            CcfModel::PhiFactor => "phi-factor",
+        }
+    }
+
+    /// The level of the first factor: the number of members for beta (its one factor is for
+    /// all members failing together), 2 for MGL (the level-1 factor is 1 by definition), else 1.
+    fn min_level(self, n_members: usize) -> usize {
+        match self {
+            CcfModel::BetaFactor => n_members,
+            CcfModel::Mgl => 2,
+            CcfModel::AlphaFactor | CcfModel::PhiFactor => 1,
+        }
+    }
+
+    /// What a factor's `level` may be, for an error message.
+    fn levels(self, n_members: usize) -> String {
+        let model = self.attribute();
+        match self {
+            CcfModel::BetaFactor => format!(
+                "{n_members}, the number of members: a {model} group has one factor, for all its \
+                 members failing together"
+            ),
+            _ => format!(
+                "an integer from {} to {n_members}: {model} factors are for levels {} up to the \
+                 number of members",
+                self.min_level(n_members),
+                self.min_level(n_members)
+            ),
+        }
+    }
+
+    /// The probability of one common-cause event of each level k (k given members failing
+    /// together), as SCRAM 0.16 computes it from the distribution Q and the factors (`factors`
+    /// from the lowest level on; m is the highest level given, n the number of members):
+    ///
+    /// - beta-factor, factor β for level n: Q₁ = (1 − β)·Q and Qₙ = β·Q, no other level;
+    /// - MGL, factors ρ₂ … ρₘ, with ρ₁ = 1 and ρₘ₊₁ = 0:
+    ///   Qₖ = ρ₁ ⋯ ρₖ · (1 − ρₖ₊₁) · Q / C(n − 1, k − 1);
+    /// - alpha-factor, factors α₁ … αₘ (the non-staggered-testing form):
+    ///   Qₖ = k · αₖ / (Σⱼ j · αⱼ) · Q / C(n − 1, k − 1);
+    /// - phi-factor, factors φ₁ … φₘ summing to 1: Qₖ = φₖ · Q (SCRAM does not divide by
+    ///   C(n − 1, k − 1) here).
+    ///
+    /// Linear in the number of levels, each expression linear in the number of factors.
+    fn level_probabilities(
+        self,
+        n_members: usize,
+        q: &Value,
+        factors: &[Value],
+    ) -> Vec<(usize, Value)> {
+        let one = || Value::Number(1.0);
+        let mul = |args: Vec<Value>| Value::Arith(Arith::Mul, args);
+        let complement = |x: &Value| Value::Arith(Arith::Sub, vec![one(), x.clone()]);
+        // Divided by C(n − 1, k − 1): the number of level-k events one member is in.
+        let per_event = |k: usize, value: Value| {
+            let events = binomial(n_members - 1, k - 1) as f64;
+            Value::Arith(Arith::Div, vec![value, Value::Number(events)])
+        };
+        match self {
+            CcfModel::BetaFactor => {
+                let beta = &factors[0];
+                vec![
+                    (1, mul(vec![complement(beta), q.clone()])),
+                    (n_members, mul(vec![beta.clone(), q.clone()])),
+                ]
+            }
+            CcfModel::Mgl => {
+                let max_level = factors.len() + 1;
+                (1..=max_level)
+                    .map(|k| {
+                        // ρ₂ … ρₖ are factors[0..k − 1]; ρₖ₊₁ is factors[k − 1].
+                        let mut args: Vec<Value> = factors[..k - 1].to_vec();
+                        if let Some(next) = factors.get(k - 1) {
+                            args.push(complement(next));
+                        }
+                        args.push(q.clone());
+                        (k, per_event(k, mul(args)))
+                    })
+                    .collect()
+            }
+            CcfModel::AlphaFactor => {
+                let level = |k: usize| Value::Number(k as f64);
+                let weighted = |k: usize, alpha: &Value| mul(vec![level(k), alpha.clone()]);
+                let total = Value::Arith(
+                    Arith::Add,
+                    factors.iter().enumerate().map(|(i, alpha)| weighted(i + 1, alpha)).collect(),
+                );
+                factors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, alpha)| {
+                        let k = i + 1;
+                        // k·αₖ over a sum that holds it: at most 1 even after rounding.
+                        let share =
+                            Value::Arith(Arith::Div, vec![weighted(k, alpha), total.clone()]);
+                        (k, per_event(k, mul(vec![share, q.clone()])))
+                    })
+                    .collect()
+            }
+            CcfModel::PhiFactor => factors
+                .iter()
+                .enumerate()
+                .map(|(i, phi)| (i + 1, mul(vec![phi.clone(), q.clone()])))
+                .collect(),
+        }
+    }
+}
+
+/// A common-cause group's numbers, kept to be checked once parameters have values: the
+/// distribution and every factor lie in 0..=1, phi factors sum to 1, alpha factors are not
+/// all 0.
+pub(crate) struct CcfGroup {
+    pub(crate) name: String,
+    pub(crate) model: CcfModel,
+    pub(crate) pos: Pos,
+    pub(crate) distribution: (Value, Pos),
+    /// The level of `factors[0]`.
+    pub(crate) min_level: usize,
+    /// The factors, one per level from `min_level` on, with where each is given.
+    pub(crate) factors: Vec<(Value, Pos)>,
+}
+
+/// The most basic events one common-cause group may generate: a group of n members makes up
+/// to 2ⁿ − 1 (16 members, all levels), each member a gate over half of them.
+const MAX_CCF_EVENTS: u128 = 1 << 16;
+
 /// A definition of one of the event kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EventDef {
@@ -220,6 +371,8 @@ pub(crate) struct Defs {
     /// The gates standing for members of common-cause groups (a `<basic-event>` reference may
     /// name them).
     pub(crate) ccf_members: HashSet<usize>,
+    /// The common-cause groups, to check their numbers once parameters have values.
+    pub(crate) ccf_groups: Vec<CcfGroup>,
 }
 
 impl Default for Defs {
@@ -233,6 +386,7 @@ impl Default for Defs {
             parameters: Vec::new(),
             events: Vec::new(),
             ccf_members: HashSet::new(),
+            ccf_groups: Vec::new(),
         }
     }
 }
@@ -545,10 +699,13 @@ impl FileReader<'_> {
         Ok(())
     }
 
-    /// A beta-factor common-cause group: each member fails by itself with probability
-    /// (1 − β)·Q (a basic event `[member]`) or with all the others with probability β·Q (one
-    /// basic event `[member1 member2 …]`); the member is the OR of the two. Named as SCRAM
-    /// names them.
+    /// A common-cause group (`define-CCF-group`), read as SCRAM 0.16 reads it. Each member
+    /// becomes a gate: the OR of one new basic event per subset of the members that holds it,
+    /// for every subset size (level) the model gives a probability to (see
+    /// [`CcfModel::level_probabilities`]). The event of members m1, m2, … failing together is
+    /// named `[m1 m2 …]`, members in the order listed, as SCRAM names it. The values of the
+    /// distribution and the factors are checked once parameters are known
+    /// ([`Defs::ccf_groups`]).
     fn ccf_group(
         &self,
         group: &Element,
@@ -556,47 +713,37 @@ impl FileReader<'_> {
         container: Container,
     ) -> Result<(), MefError> {
         let name = self.name(group)?;
-        let model = self.required(group, "model")?;
-        if model.trim() != "beta-factor" {
-            let kind = MefErrorKind::Unsupported {
-                element: format!("define-CCF-group model=\"{}\"", model.trim()),
-                supported: "model=\"beta-factor\"".to_owned(),
-            };
-            return Err(self.error(group, kind));
-        }
-        let (mut members, mut distribution, mut factor) = (None, None, None);
+        let model_value = self.required(group, "model")?;
+        let Some(model) = CcfModel::from_attribute(model_value.trim()) else {
+            let expected = "beta-factor, MGL, alpha-factor or phi-factor";
+            return Err(self.invalid(group, "model", model_value, expected));
+        };
+        let (mut members, mut distribution, mut factors) = (None, None, Vec::new());
         for child in &group.children {
             match child.name.as_str() {
                 "members" => members = Some(child),
                 "distribution" => distribution = Some(child),
-                "factor" => factor = Some(child),
-                "factors" => factor = child.children.first().or(Some(child)),
+                "factor" => factors.push(child),
+                "factors" => {
+                    for factor in &child.children {
+                        if factor.name != "factor" {
+                            return Err(self.unexpected(factor, &child.name, "<factor>"));
+                        }
+                        factors.push(factor);
+                    }
+                }
                 "label" | "attributes" => {}
                 _ => {
-                    let expected = "<members>, <distribution>, <factor>, <label> or <attributes>";
+                    let expected =
+                        "<members>, <distribution>, <factors>, <factor>, <label> or <attributes>";
                     return Err(self.unexpected(child, &group.name, expected));
                 }
             }
         }
-        let missing = |what: &str| {
-            let kind = MefErrorKind::Body {
-                what: "CCF group".to_owned(),
-                name: name.clone(),
-                found: 0,
-                needs: what.to_owned(),
-            };
-            self.error(group, kind)
-        };
+        let missing = |what: &str| self.ccf_missing(group, &name, what);
         let members = members.ok_or_else(|| missing("<members>"))?;
-        let one_value = |element: Option<&Element>, what: &str| -> Result<Value, MefError> {
-            let element = element.ok_or_else(|| missing(what))?;
-            match &element.children[..] {
-                [value] => self.value(value, &element.name, container.scope),
-                _ => Err(self.arity(element, element.children.len(), "exactly 1 expression")),
-            }
-        };
-        let q = one_value(distribution, "<distribution>")?;
-        let beta = one_value(factor, "<factor>")?;
+        let distribution = distribution.ok_or_else(|| missing("<distribution>"))?;
+        let q = self.one_value(distribution, container.scope)?;
         let mut names = Vec::with_capacity(members.children.len());
         for member in &members.children {
             if member.name != "basic-event" {
@@ -604,35 +751,151 @@ impl FileReader<'_> {
             }
             names.push((self.defined_name(member, container, defs)?, self.pos(member)));
         }
-        if names.len() < 2 {
-            return Err(self.arity(members, names.len(), "at least 2 members"));
+        let n_members = names.len();
+        if n_members < 2 {
+            return Err(self.arity(members, n_members, "at least 2 members"));
+        }
+        let min_level = model.min_level(n_members);
+        let factors =
+            self.ccf_factors((group, &name), &factors, model, n_members, container.scope)?;
+        let values: Vec<Value> = factors.iter().map(|(value, _)| value.clone()).collect();
+        let levels = model.level_probabilities(n_members, &q, &values);
+        let n_events: u128 = levels
+            .iter()
+            .fold(0, |sum, (level, _)| sum.saturating_add(binomial(n_members, *level)));
+        if n_events > MAX_CCF_EVENTS {
+            let expected = format!(
+                "few enough members to make at most {MAX_CCF_EVENTS} common-cause events; with \
+                 factors up to level {}, these make {n_events}",
+                levels.last().map_or(0, |(level, _)| *level)
+            );
+            return Err(self.arity(members, n_members, &expected));
         }
         let pos = self.pos(group);
-        let all = names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" ");
-        let common = format!("[{all}]");
-        let one = Value::Number(1.0);
-        let independent = Value::Arith(
-            Arith::Mul,
-            vec![Value::Arith(Arith::Sub, vec![one, beta.clone()]), q.clone()],
-        );
-        defs.events.push(EventDef::Basic(defs.basics.len()));
-        defs.basics.push((common.clone(), pos, Value::Arith(Arith::Mul, vec![beta, q])));
-        for (member, member_pos) in names {
-            let own = format!("[{member}]");
-            defs.events.push(EventDef::Basic(defs.basics.len()));
-            defs.basics.push((own.clone(), member_pos, independent.clone()));
-            let reference = |name: String| Node::Ref {
-                kind: RefKind::BasicEvent,
-                name,
-                pos: member_pos,
-                scope: 0,
-            };
-            let formula = Node::Op(Op::Or, vec![reference(own), reference(common.clone())]);
+        // The new basic events, level by level, subsets in lexicographic order of members.
+        let mut events: Vec<(String, Pos, Value, Vec<usize>)> = Vec::new();
+        for (level, probability) in levels {
+            let mut subset: Vec<usize> = (0..level).collect();
+            loop {
+                let joined: Vec<&str> = subset.iter().map(|&m| names[m].0.as_str()).collect();
+                let event_pos = if level == 1 { names[subset[0]].1 } else { pos };
+                events.push((
+                    format!("[{}]", joined.join(" ")),
+                    event_pos,
+                    probability.clone(),
+                    subset.clone(),
+                ));
+                if !next_subset(&mut subset, n_members) {
+                    break;
+                }
+            }
+        }
+        for (member, (member_name, member_pos)) in names.into_iter().enumerate() {
+            let arguments = events
+                .iter()
+                .filter(|(_, _, _, subset)| subset.contains(&member))
+                .map(|(event, ..)| Node::Ref {
+                    kind: RefKind::BasicEvent,
+                    name: event.clone(),
+                    pos: member_pos,
+                    scope: 0,
+                })
+                .collect();
             defs.ccf_members.insert(defs.gates.len());
             defs.events.push(EventDef::Gate(defs.gates.len()));
-            defs.gates.push((member, member_pos, formula));
+            defs.gates.push((member_name, member_pos, Node::Op(Op::Or, arguments)));
         }
+        for (event, event_pos, probability, _) in events {
+            defs.events.push(EventDef::Basic(defs.basics.len()));
+            defs.basics.push((event, event_pos, probability));
+        }
+        defs.ccf_groups.push(CcfGroup {
+            name,
+            model,
+            pos,
+            distribution: (q, self.pos(distribution)),
+            min_level,
+            factors,
+        });
         Ok(())
+    }
+
+    /// `CCF group "g" has 0 <what>s; it needs exactly one`.
+    fn ccf_missing(&self, group: &Element, name: &str, what: &str) -> MefError {
+        let kind = MefErrorKind::Body {
+            what: "CCF group".to_owned(),
+            name: name.to_owned(),
+            found: 0,
+            needs: what.to_owned(),
+        };
+        self.error(group, kind)
+    }
+
+    /// The factors of a CCF group, by level from the model's lowest, with where each is given.
+    /// A factor without `level` is for the level after the previous factor's (the lowest for
+    /// the first), as in SCRAM. Every level from the lowest to the highest given needs one.
+    fn ccf_factors(
+        &self,
+        (group, name): (&Element, &str),
+        elements: &[&Element],
+        model: CcfModel,
+        n_members: usize,
+        scope: u32,
+    ) -> Result<Vec<(Value, Pos)>, MefError> {
+        let min_level = model.min_level(n_members);
+        let mut by_level: Vec<Option<(Value, Pos)>> = Vec::new();
+        let mut previous: Option<usize> = None;
+        for &element in elements {
+            let level = match element.attribute("level") {
+                Some(text) => match text.trim().parse::<usize>() {
+                    Ok(level) if (min_level..=n_members).contains(&level) => level,
+                    _ => {
+                        let expected = model.levels(n_members);
+                        return Err(self.invalid(element, "level", text, &expected));
+                    }
+                },
+                None => {
+                    let level = previous.map_or(min_level, |previous| previous + 1);
+                    if level > n_members {
+                        let expected = format!(
+                            "{}; a <factor> without `level` is for the level after the previous \
+                             factor's",
+                            model.levels(n_members)
+                        );
+                        return Err(self.invalid(element, "level", &level.to_string(), &expected));
+                    }
+                    level
+                }
+            };
+            let slot = level - min_level;
+            if by_level.len() <= slot {
+                by_level.resize_with(slot + 1, || None);
+            }
+            if let Some((_, first)) = &by_level[slot] {
+                let expected = format!(
+                    "each level once; level {level} is already given at {}",
+                    self.files.location(*first)
+                );
+                return Err(self.invalid(element, "level", &level.to_string(), &expected));
+            }
+            by_level[slot] = Some((self.one_value(element, scope)?, self.pos(element)));
+            previous = Some(level);
+        }
+        // The first level without a factor: the lowest if there is none, else a gap.
+        let gap = by_level.iter().position(Option::is_none);
+        if by_level.is_empty() || gap.is_some() {
+            let level = min_level + gap.unwrap_or(0);
+            return Err(self.ccf_missing(group, name, &format!("<factor level=\"{level}\">")));
+        }
+        Ok(by_level.into_iter().flatten().collect())
+    }
+
+    /// The one expression inside `element` (a `<distribution>` or a `<factor>`).
+    fn one_value(&self, element: &Element, scope: u32) -> Result<Value, MefError> {
+        match &element.children[..] {
+            [value] => self.value(value, &element.name, scope),
+            _ => Err(self.arity(element, element.children.len(), "exactly 1 expression")),
+        }
     }
 
     fn arity(&self, element: &Element, found: usize, expected: &str) -> MefError {
@@ -809,4 +1072,36 @@ impl FileReader<'_> {
 
 fn unsupported(element: &Element, supported: String) -> MefErrorKind {
     MefErrorKind::Unsupported { element: element.name.clone(), supported }
+}
+
+/// C(n, k), saturating at `u128::MAX`; 0 if k > n.
+fn binomial(n: usize, k: usize) -> u128 {
+    if k > n {
+        return 0;
+    }
+    let k = k.min(n - k);
+    let mut result: u128 = 1;
+    for i in 1..=k {
+        // result · (n − k + i) / i is C(n − k + i, i), a whole number.
+        let Some(product) = result.checked_mul((n - k + i) as u128) else {
+            return u128::MAX;
+        };
+        result = product / i as u128;
+    }
+    result
+}
+
+/// Advances `subset` (increasing indices below `n`) to the next subset of its size in
+/// lexicographic order; false after the last.
+fn next_subset(subset: &mut [usize], n: usize) -> bool {
+    let size = subset.len();
+    // The rightmost index that can still move right.
+    let Some(i) = (0..size).rev().find(|&i| subset[i] < n - size + i) else {
+        return false;
+    };
+    subset[i] += 1;
+    for j in i + 1..size {
+        subset[j] = subset[j - 1] + 1;
+    }
+    true
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::TopEvent;
-use super::parse::{Arith, Defs, EventDef, Files, Func, Node, Op, Pos, RefKind, Value};
+use super::parse::{
+    Arith, CcfGroup, CcfModel, Defs, EventDef, Files, Func, Node, Op, Pos, RefKind, Value,
+};
 use crate::error::{MefError, MefErrorKind};
 use crate::formula::{FormulaBuilder, Operand, Probability, VarId};
 
@@ -132,18 +134,74 @@ fn basic_probabilities(files: &Files<'_>, defs: &Defs) -> Result<Vec<Probability
     for p in order {
         values[p] = eval(defs, &defs.parameters[p].2, &parameters, &values);
     }
+    let value_of = |value: &Value| -> Result<f64, MefError> {
+        parameter_references(value, &mut |name, pos, scope| lookup(name, pos, scope).map(|_| ()))?;
+        Ok(eval(defs, value, &parameters, &values))
+    };
+    // Before the basic events they make, whose probabilities are valid once these pass.
+    for group in &defs.ccf_groups {
+        check_ccf_group(files, group, &value_of)?;
+    }
     defs.basics
         .iter()
         .map(|(name, pos, value)| {
-            parameter_references(value, &mut |name, pos, scope| {
-                lookup(name, pos, scope).map(|_| ())
-            })?;
-            let p = eval(defs, value, &parameters, &values);
+            let p = value_of(value)?;
             Probability::new(p).map_err(|_| {
                 files.error(*pos, MefErrorKind::InvalidProbability { name: name.clone(), value: p })
             })
         })
         .collect()
+}
+
+/// Checks a common-cause group's numbers, as SCRAM does: the distribution and every factor lie
+/// in 0..=1, phi factors sum to 1 (give or take SCRAM's 1e-4), and alpha factors are not all 0
+/// (they are divided by their weighted sum).
+fn check_ccf_group(
+    files: &Files<'_>,
+    group: &CcfGroup,
+    value_of: &dyn Fn(&Value) -> Result<f64, MefError>,
+) -> Result<(), MefError> {
+    let invalid = |pos: Pos, element: &str, attribute: &str, value: String, expected: String| {
+        let kind = MefErrorKind::InvalidAttribute {
+            element: element.to_owned(),
+            attribute: attribute.to_owned(),
+            value,
+            expected,
+        };
+        files.error(pos, kind)
+    };
+    let (distribution, pos) = &group.distribution;
+    let q = value_of(distribution)?;
+    if !(0.0..=1.0).contains(&q) {
+        let expected = format!("a <distribution> between 0 and 1, not {q}");
+        return Err(invalid(*pos, "define-CCF-group", "name", group.name.clone(), expected));
+    }
+    let (mut sum, mut weighted_sum) = (0.0, 0.0);
+    for (offset, (factor, pos)) in group.factors.iter().enumerate() {
+        let level = group.min_level + offset;
+        let value = value_of(factor)?;
+        if !(0.0..=1.0).contains(&value) {
+            let expected = format!("a factor between 0 and 1, not {value}");
+            return Err(invalid(*pos, "factor", "level", level.to_string(), expected));
+        }
+        sum += value;
+        weighted_sum += level as f64 * value;
+    }
+    let model = group.model.attribute().to_owned();
+    let name = &group.name;
+    match group.model {
+        CcfModel::PhiFactor if (sum - 1.0_f64).abs() > 1e-4 => {
+            let expected = format!(
+                "factors that sum to 1 (give or take 1e-4); those of \"{name}\" sum to {sum}"
+            );
+            Err(invalid(group.pos, "define-CCF-group", "model", model, expected))
+        }
+        CcfModel::AlphaFactor if weighted_sum == 0.0 => {
+            let expected = format!("at least one factor above 0; those of \"{name}\" are all 0");
+            Err(invalid(group.pos, "define-CCF-group", "model", model, expected))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What a reference made in container `scope` names: a private definition of that container

@@ -1,8 +1,10 @@
 //! Tests of the MEF reader and writer: features on small hand-written models, every error
 //! message as an inline snapshot, round trips through [`write_mef`], robustness against
-//! mangled input, and conformance on Aralia benchmark trees (`test_data/aralia`).
+//! mangled input, conformance on Aralia benchmark trees (`test_data/aralia`), and common-cause
+//! groups of every model (`test_data/ccf`, checked against SCRAM).
 
 mod aralia;
+mod ccf;
 mod scram;
 
 use proptest::prelude::*;
@@ -340,7 +342,6 @@ fn structure_errors() {
 fn element_errors() {
     insta::assert_snapshot!(error(&model("<define-gate name='g'><sum><event name='a'/></sum></define-gate>")), @"m.xml:4:23: <sum> is not valid inside <define-gate>; expected a formula: <and>, <or>, <atleast>, <cardinality>, <not>, <xor>, <nand>, <nor>, <iff>, <imply>, <constant>, or a reference <gate>, <basic-event>, <house-event>, <event>");
     insta::assert_snapshot!(error(&model("<define-event name='g'/>")), @"m.xml:4:1: <define-event> is not valid inside <define-fault-tree>; expected <define-gate>, <define-basic-event>, <define-house-event>, <define-parameter>, <define-CCF-group>, <define-component>, <label> or <attributes>");
-    insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='MGL'/>\n</opsa-mef>"), @r#"m.xml:2:3: <define-CCF-group model="MGL"> is Open-PSA MEF but not supported by this reader; supported here: model="beta-factor""#);
     insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='beta-factor'><members><basic-event name='a'/></members><distribution><float value='0.1'/></distribution><factor><float value='0.2'/></factor></define-CCF-group>\n</opsa-mef>"), @"m.xml:2:50: <members> has 1 argument(s); it takes at least 2 members");
     insta::assert_snapshot!(error("<opsa-mef>\n  <define-CCF-group name='c' model='beta-factor'><members><basic-event name='a'/><basic-event name='b'/></members></define-CCF-group>\n</opsa-mef>"), @r#"m.xml:2:3: CCF group "c" has 0 <distribution>s; it needs exactly one"#);
     insta::assert_snapshot!(error("<opsa-mef><model-data>\n<define-basic-event name='e'><GLM><float value='1'/></GLM></define-basic-event>\n</model-data></opsa-mef>"), @"m.xml:2:30: <GLM> has 1 argument(s); it takes exactly 4 (gamma, lambda, mu, time)");
