@@ -12,13 +12,15 @@
 //! `gamma-`, `beta-deviate`, standing for their mean, as SCRAM's point estimate does), `exp`,
 //! `log`, `log10`, `sqrt`, `abs`, `pow`, `min`, `max`, `mean`, `add`, `sub`, `mul`, `div`,
 //! `neg`; `define-parameter`; `define-house-event` with `constant` (default false), folded
-//! into the formulas as constants; `define-CCF-group` with `model="beta-factor"` (each member
-//! becomes the OR of its own failure `[m]`, probability (1 − β)·Q, and the group's common
-//! failure `[m1 m2 …]`, β·Q); `role="private"` scoping (a private definition is known
+//! into the formulas as constants; `define-CCF-group` with `model="beta-factor"`, `"MGL"`,
+//! `"alpha-factor"` or `"phi-factor"` (each member becomes the OR of one generated event per
+//! set of members holding it, named `[m1 m2 …]` as SCRAM names them, with the model's
+//! probability for a set of that size; beta-factor only makes the member alone and the whole
+//! group); `role="private"` scoping (a private definition is known
 //! inside its container by its name and outside by its path `tree.component.name`).
 //! `label` and `attributes` are ignored.
 //!
-//! Not supported (an error says so): the other CCF models (MGL, alpha-, phi-factor), event
+//! Not supported (an error says so): event
 //! trees and their kin, substitutions, `histogram`, `ite`, `switch`, external functions, and
 //! the 5- and 11-argument forms of `periodic-test`.
 //!
