@@ -67,6 +67,25 @@ impl Manager {
         }
     }
 
+    /// Sets new budgets: at most `node_limit` nodes created in all (counting those already
+    /// made), and `step_limit` more if-then-else steps that miss the cache.
+    pub(crate) fn set_limits(&mut self, node_limit: usize, step_limit: u64) {
+        self.table.set_limit(node_limit);
+        self.node_limit = node_limit;
+        self.steps_left = step_limit;
+    }
+
+    /// The current budgets, as [`Manager::set_limits`] takes them.
+    #[cfg(test)]
+    pub(crate) fn limits(&self) -> (usize, u64) {
+        (self.node_limit, self.steps_left)
+    }
+
+    /// Empties the operation cache, giving back its memory; results stay correct.
+    pub(crate) fn clear_cache(&mut self) {
+        self.cache = ComputedCache::new();
+    }
+
     /// The BDD of the variable at `level` of the order.
     pub(crate) fn var(&mut self, level: u32) -> Result<u32, EngineError> {
         self.make(level, TRUE, FALSE)

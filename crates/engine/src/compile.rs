@@ -33,7 +33,7 @@ pub enum VariableOrder {
     /// A portfolio of static orders: "gates first" walks (a gate's subgates before its own
     /// variables; subgates smallest first, or largest first) and the depth-first order,
     /// tried in turn under a node budget that grows eightfold each round until one fits. From
-    /// the third round on, the candidates that built the most gates in the previous round go
+    /// the second round on, the candidates that built the most gates in the previous round go
     /// first. The first that fits is used, so the time is within a small factor of the best
     /// candidate's.
     /// Deterministic: the same formula always gets the same order.
@@ -77,36 +77,43 @@ impl Bdd {
 
     /// Builds the BDD of `formula` trying the candidate `orders` (permutations of its
     /// variables, most promising first) under a growing budget, as
-    /// [`VariableOrder::Heuristic`] describes.
+    /// [`VariableOrder::Heuristic`] describes. An attempt that runs out of budget is kept and
+    /// resumed in the next round where it stopped (the gate it was building is started
+    /// again), so no round repeats an earlier one's work. Memory: the suspended attempts hold
+    /// at most the previous round's budget each, and an attempt that fails the last round is
+    /// dropped at once, so the peak is about `node_limit · (1 + (k − 1) / 8)` nodes for `k`
+    /// candidates.
     pub(crate) fn build_portfolio(
         formula: &Formula,
         orders: Vec<Vec<VarId>>,
         node_limit: usize,
     ) -> Result<Bdd, EngineError> {
-        if let [order] = &orders[..] {
-            return Bdd::build_in_order(formula, order.clone(), node_limit);
+        let plan = Plan::new(formula);
+        let mut attempts: Vec<Attempt> = orders.into_iter().map(Attempt::new).collect();
+        if let [attempt] = &mut attempts[..] {
+            let root = attempt.run(formula, &plan, node_limit, u64::MAX)?;
+            return Ok(attempt.finish(formula, root));
         }
-        // Each candidate with how many gates it built before running out of budget; each
-        // round from the third on tries the ones that got furthest first.
-        let mut candidates: Vec<(usize, Vec<VarId>)> =
-            orders.into_iter().map(|order| (0, order)).collect();
         let mut budget = FIRST_BUDGET.min(node_limit);
         loop {
-            // The first round's budget is too small to tell the candidates apart.
-            if budget > FIRST_BUDGET.saturating_mul(GROWTH) {
-                candidates.sort_by_key(|&(progress, _)| std::cmp::Reverse(progress));
+            // From the second round on, the attempts that built the most gates go first (a
+            // stable sort: ties keep the heuristics' order).
+            if budget > FIRST_BUDGET {
+                attempts.sort_by_key(|attempt| std::cmp::Reverse(attempt.progress));
             }
+            let last_round = budget >= node_limit;
             // Before the last round, an attempt may also run out of if-then-else steps, so
             // that one which recomputes much and creates little cannot take long.
-            let steps =
-                if budget >= node_limit { u64::MAX } else { STEPS_PER_NODE * budget as u64 };
-            for (progress, order) in &mut candidates {
-                match Bdd::attempt(formula, order.clone(), budget, steps, progress) {
-                    Err(EngineError::NodeLimitExceeded { .. }) => {}
-                    result => return result,
+            let steps = if last_round { u64::MAX } else { STEPS_PER_NODE * budget as u64 };
+            for attempt in &mut attempts {
+                match attempt.run(formula, &plan, budget, steps) {
+                    Ok(root) => return Ok(attempt.finish(formula, root)),
+                    Err(EngineError::NodeLimitExceeded { .. }) if last_round => attempt.drop_work(),
+                    Err(EngineError::NodeLimitExceeded { .. }) => attempt.suspend(),
+                    Err(other) => return Err(other),
                 }
             }
-            if budget >= node_limit {
+            if last_round {
                 return Err(EngineError::NodeLimitExceeded { limit: node_limit });
             }
             budget = budget.saturating_mul(GROWTH).min(node_limit);
@@ -119,24 +126,7 @@ impl Bdd {
         order: Vec<VarId>,
         node_limit: usize,
     ) -> Result<Bdd, EngineError> {
-        Bdd::attempt(formula, order, node_limit, u64::MAX, &mut 0)
-    }
-
-    /// Like [`Bdd::build_in_order`] with at most `step_limit` if-then-else steps, also setting
-    /// `progress` to the number of gates built (the measure of how far a failed attempt got).
-    fn attempt(
-        formula: &Formula,
-        order: Vec<VarId>,
-        node_limit: usize,
-        step_limit: u64,
-        progress: &mut usize,
-    ) -> Result<Bdd, EngineError> {
-        let level_of = levels(&order);
-        let mut manager = Manager::with_step_limit(node_limit, step_limit);
-        let root = compile_counting(&mut manager, formula, &level_of, progress)?;
-        let (nodes, root) = manager.freeze(root);
-        let p_by_level = order.iter().map(|&var| formula.probability(var).get()).collect();
-        Ok(Bdd { nodes, root, order, p_by_level })
+        Bdd::build_portfolio(formula, vec![order], node_limit)
     }
 
     /// The number of non-terminal nodes. Constant time.
@@ -262,70 +252,156 @@ pub(crate) fn levels(order: &[VarId]) -> Vec<u32> {
 }
 
 /// Builds the BDD of `formula`'s top event in `manager`, with variable `v` at level
-/// `level_of[v]`. Only gates the top reaches are built, in id order (a topological order), so
-/// no recursion is needed however deep the formula.
+/// `level_of[v]` (tests build several formulas in one manager this way).
 #[cfg(test)]
 pub(crate) fn compile(
     manager: &mut Manager,
     formula: &Formula,
     level_of: &[u32],
 ) -> Result<u32, EngineError> {
-    compile_counting(manager, formula, level_of, &mut 0)
+    let mut attempt = Attempt::new(Vec::new());
+    attempt.level_of = level_of.to_vec();
+    attempt.built = vec![NOT_BUILT; formula.n_gates()];
+    let (node_limit, step_limit) = manager.limits();
+    attempt.manager = Some(std::mem::replace(manager, Manager::new(0)));
+    let result = attempt.run(formula, &Plan::new(formula), node_limit, step_limit);
+    *manager = attempt.manager.take().expect("the manager is returned");
+    result
 }
 
-/// [`compile`], counting the gates built in `progress` (also when it fails).
-fn compile_counting(
-    manager: &mut Manager,
-    formula: &Formula,
-    level_of: &[u32],
-    progress: &mut usize,
-) -> Result<u32, EngineError> {
-    *progress = 0;
-    let gates = formula.gates();
-    let reachable = formula.reachable_gates();
-    let absorbed = absorbed_gates(formula, &reachable);
-    const NOT_BUILT: u32 = u32::MAX;
-    let mut built = vec![NOT_BUILT; gates.len()];
-    let mut leaves = Vec::new();
-    let mut operand_bdds = Vec::new();
-    for (index, gate) in gates.iter().enumerate() {
-        if !reachable[index] || absorbed[index] {
-            continue;
-        }
-        let result = match gate {
-            Gate::And(_) | Gate::Or(_) => {
-                let is_and = matches!(gate, Gate::And(_));
-                flatten(gates, &absorbed, gate.operands(), &mut leaves);
-                // Operands that come first in a depth-first walk hold the variables at the top
-                // of the order, so combining from the last leaf up keeps each step shallow.
-                let (unit, zero) =
-                    if is_and { (bdd::TRUE, bdd::FALSE) } else { (bdd::FALSE, bdd::TRUE) };
-                let mut acc = unit;
-                operand_bdds.clear();
-                for &leaf in leaves.iter().rev() {
-                    operand_bdds.push(operand(manager, level_of, &built, leaf)?);
-                }
-                // Deepest operands first: each step then adds an operand mostly above the
-                // accumulated result, which keeps intermediate diagrams small.
-                operand_bdds.sort_by_key(|&f| std::cmp::Reverse(manager.level(f)));
-                for &leaf in &operand_bdds {
-                    acc = if is_and { manager.and(leaf, acc)? } else { manager.or(leaf, acc)? };
-                    if acc == zero {
-                        break;
-                    }
-                }
-                acc
+/// What every attempt at a formula's BDD needs to know of the formula: which gates the top
+/// reaches, and which of those are merged into their reader.
+pub(crate) struct Plan {
+    reachable: Vec<bool>,
+    absorbed: Vec<bool>,
+}
+
+impl Plan {
+    /// Linear in the size of the formula.
+    pub(crate) fn new(formula: &Formula) -> Plan {
+        let reachable = formula.reachable_gates();
+        let absorbed = absorbed_gates(formula, &reachable);
+        Plan { reachable, absorbed }
+    }
+}
+
+/// One candidate order's construction of a BDD: it can stop when its budget runs out and go on
+/// later from the gate it was building.
+pub(crate) struct Attempt {
+    order: Vec<VarId>,
+    level_of: Vec<u32>,
+    /// `None` until the attempt first runs, and again once its work is dropped.
+    manager: Option<Manager>,
+    /// The BDD of each gate built so far (`NOT_BUILT` otherwise).
+    built: Vec<u32>,
+    /// The next gate to build, by id.
+    next: usize,
+    /// How many gates have been built: the measure of how far the attempt got.
+    progress: usize,
+}
+
+/// A gate whose BDD is not built (yet).
+const NOT_BUILT: u32 = u32::MAX;
+
+impl Attempt {
+    pub(crate) fn new(order: Vec<VarId>) -> Attempt {
+        let level_of = levels(&order);
+        Attempt { order, level_of, manager: None, built: Vec::new(), next: 0, progress: 0 }
+    }
+
+    /// Builds the gates not built yet, in id order (a topological order: no recursion,
+    /// however deep the formula), within a budget of `node_limit` nodes created in all (this
+    /// run and earlier ones) and `step_limit` if-then-else steps in this run; returns the top's
+    /// BDD. Running out is [`EngineError::NodeLimitExceeded`], after which the attempt may run
+    /// again with a larger budget.
+    pub(crate) fn run(
+        &mut self,
+        formula: &Formula,
+        plan: &Plan,
+        node_limit: usize,
+        step_limit: u64,
+    ) -> Result<u32, EngineError> {
+        let manager = match &mut self.manager {
+            Some(manager) => {
+                manager.set_limits(node_limit, step_limit);
+                manager
             }
-            Gate::AtLeast { k, operands } => atleast(manager, level_of, &built, *k, operands)?,
-            Gate::Not(inner) => {
-                let inner = operand(manager, level_of, &built, *inner)?;
-                manager.not(inner)?
+            None => {
+                self.built = vec![NOT_BUILT; formula.n_gates()];
+                self.next = 0;
+                self.progress = 0;
+                self.manager.insert(Manager::with_step_limit(node_limit, step_limit))
             }
         };
-        built[index] = result;
-        *progress += 1;
+        let gates = formula.gates();
+        let mut leaves = Vec::new();
+        let mut operand_bdds = Vec::new();
+        let level_of = &self.level_of;
+        while let Some(gate) = gates.get(self.next) {
+            let index = self.next;
+            if !plan.reachable[index] || plan.absorbed[index] {
+                self.next += 1;
+                continue;
+            }
+            let built = &self.built;
+            let result = match gate {
+                Gate::And(_) | Gate::Or(_) => {
+                    let is_and = matches!(gate, Gate::And(_));
+                    flatten(gates, &plan.absorbed, gate.operands(), &mut leaves);
+                    let (unit, zero) =
+                        if is_and { (bdd::TRUE, bdd::FALSE) } else { (bdd::FALSE, bdd::TRUE) };
+                    let mut acc = unit;
+                    operand_bdds.clear();
+                    for &leaf in leaves.iter().rev() {
+                        operand_bdds.push(operand(manager, level_of, built, leaf)?);
+                    }
+                    // Deepest operands first: each step then adds an operand mostly above the
+                    // accumulated result, which keeps intermediate diagrams small.
+                    operand_bdds.sort_by_key(|&f| std::cmp::Reverse(manager.level(f)));
+                    for &leaf in &operand_bdds {
+                        acc =
+                            if is_and { manager.and(leaf, acc)? } else { manager.or(leaf, acc)? };
+                        if acc == zero {
+                            break;
+                        }
+                    }
+                    acc
+                }
+                Gate::AtLeast { k, operands } => atleast(manager, level_of, built, *k, operands)?,
+                Gate::Not(inner) => {
+                    let inner = operand(manager, level_of, built, *inner)?;
+                    manager.not(inner)?
+                }
+            };
+            self.built[index] = result;
+            self.next += 1;
+            self.progress += 1;
+        }
+        operand(manager, level_of, &self.built, formula.top())
     }
-    operand(manager, level_of, &built, formula.top())
+
+    /// Makes a suspended attempt lighter: its operation cache is emptied (its nodes and built
+    /// gates stay, so it resumes where it stopped).
+    fn suspend(&mut self) {
+        if let Some(manager) = &mut self.manager {
+            manager.clear_cache();
+        }
+    }
+
+    /// Frees the attempt's work; it keeps only how far it got.
+    fn drop_work(&mut self) {
+        self.manager = None;
+        self.built = Vec::new();
+    }
+
+    /// The finished diagram with the top's BDD `root`.
+    pub(crate) fn finish(&mut self, formula: &Formula, root: u32) -> Bdd {
+        let manager = self.manager.take().expect("a finished attempt has its manager");
+        let (nodes, root) = manager.freeze(root);
+        let order = std::mem::take(&mut self.order);
+        let p_by_level = order.iter().map(|&var| formula.probability(var).get()).collect();
+        Bdd { nodes, root, order, p_by_level }
+    }
 }
 
 /// The BDD of an operand whose gate, if any, is already built.
@@ -341,7 +417,7 @@ fn operand(
         Operand::Var(var) => manager.var(level_of[var.index()])?,
         Operand::Gate(gate) => {
             let result = built[gate.index()];
-            assert!(result != u32::MAX, "gate {} used before it was built", gate.index());
+            assert!(result != NOT_BUILT, "gate {} used before it was built", gate.index());
             result
         }
     })

@@ -106,6 +106,11 @@ impl NodeTable {
         }
     }
 
+    /// Allows `limit` non-terminal nodes in all, counting those already made.
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit.min(u32::MAX as usize - 3);
+    }
+
     /// The node at `index`.
     pub(crate) fn node(&self, index: u32) -> Node {
         self.nodes[index as usize]

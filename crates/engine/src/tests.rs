@@ -485,6 +485,38 @@ fn node_budget_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn a_suspended_attempt_resumes_to_the_same_diagram() {
+    use crate::compile::{Attempt, Plan};
+    let formula = pairs(12);
+    let separated: Vec<VarId> = (0..24).map(VarId).collect();
+    let direct = Bdd::build(
+        &formula,
+        &BddOptions { node_limit: 1 << 20, order: VariableOrder::Custom(separated.clone()) },
+    )
+    .unwrap();
+    assert_eq!(direct.node_count(), 2 * (1 << 12) - 2);
+    let plan = Plan::new(&formula);
+    let mut attempt = Attempt::new(separated.clone());
+    for budget in [100, 100, 3_000] {
+        let error = attempt.run(&formula, &plan, budget, u64::MAX).unwrap_err();
+        assert_eq!(error, EngineError::NodeLimitExceeded { limit: budget });
+    }
+    let root = attempt.run(&formula, &plan, 1 << 20, u64::MAX).unwrap();
+    let resumed = attempt.finish(&formula, root);
+    assert_eq!(resumed.nodes(), direct.nodes());
+    assert_eq!(resumed.probability(), direct.probability());
+    // The portfolio suspends both candidates in its first round (each needs more than 65,536
+    // nodes) and resumes the one that got further.
+    let reversed: Vec<VarId> = (0..32).rev().map(VarId).collect();
+    let formula = pairs(16);
+    let separated: Vec<VarId> = (0..32).map(VarId).collect();
+    let portfolio = Bdd::build_portfolio(&formula, vec![separated, reversed], 1 << 20).unwrap();
+    assert_eq!(portfolio.node_count(), 2 * (1 << 16) - 2);
+    let whole = Bdd::build(&formula, &BddOptions::default()).unwrap();
+    assert!((portfolio.probability() - whole.probability()).abs() < 1e-15);
+}
+
+#[test]
 fn the_heuristic_order_reports_the_callers_budget() {
     let formula = pairs(10);
     for node_limit in [5, 1 << 17] {
