@@ -7,7 +7,8 @@
 //! Modules are found with the linear-time visit-date algorithm of Dutuit and Rauzy (1996): a
 //! depth-first walk dates each node's first visit, the end of its first visit, and its last
 //! visit; a gate is a module when every descendant is first visited after the gate is entered
-//! and last visited before it is left.
+//! and last visited before it is left. The same dates tell which operands of a gate nothing
+//! else reaches, which the rewrites gather into new modules.
 
 use std::collections::HashMap;
 
@@ -329,7 +330,10 @@ pub struct ModularBdd {
 
 impl ModularBdd {
     /// Finds the modules of `formula` and builds one BDD per module, children first, each
-    /// proxy taking its module's probability. `options` applies to each module's BDD.
+    /// proxy taking its module's probability. A coherent formula is first rewritten into an
+    /// equivalent one with more, smaller modules ([`crate::rewrite`]); the variables stay the
+    /// same, so the probability and the cut-set counts are those of `formula`. `options`
+    /// applies to each module's BDD.
     ///
     /// # Errors
     /// [`EngineError::NodeLimitExceeded`] when a module's BDD outgrows the budget.
