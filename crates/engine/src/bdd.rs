@@ -86,6 +86,11 @@ impl Manager {
         self.cache = ComputedCache::new();
     }
 
+    /// How many nodes the manager has made, terminals included.
+    pub(crate) fn created(&self) -> usize {
+        self.table.len()
+    }
+
     /// The BDD of the variable at `level` of the order.
     pub(crate) fn var(&mut self, level: u32) -> Result<u32, EngineError> {
         self.make(level, TRUE, FALSE)

@@ -33,8 +33,8 @@ pub enum VariableOrder {
     /// A portfolio of static orders: "gates first" walks (a gate's subgates before its own
     /// variables; subgates smallest first, or largest first) and the depth-first order,
     /// tried in turn under a node budget that grows eightfold each round until one fits. From
-    /// the second round on, the candidates that built the most gates in the previous round go
-    /// first. The first that fits is used, so the time is within a small factor of the best
+    /// the second round on, the candidates that spent the fewest nodes on the gates they all
+    /// built go first, and a candidate that ran out of budget resumes where it stopped. The first that fits is used, so the time is within a small factor of the best
     /// candidate's.
     /// Deterministic: the same formula always gets the same order.
     #[default]
@@ -96,10 +96,15 @@ impl Bdd {
         }
         let mut budget = FIRST_BUDGET.min(node_limit);
         loop {
-            // From the second round on, the attempts that built the most gates go first (a
-            // stable sort: ties keep the heuristics' order).
+            // From the second round on, the attempts that spent the fewest nodes on the gates
+            // all of them have built go first (gates are built in the same order whatever the
+            // variable order, so this compares like with like; a stable sort: ties keep the
+            // heuristics' order).
             if budget > FIRST_BUDGET {
-                attempts.sort_by_key(|attempt| std::cmp::Reverse(attempt.progress));
+                let common = attempts.iter().map(|a| a.created_by_gate.len()).min().unwrap_or(0);
+                attempts.sort_by_key(|attempt| {
+                    common.checked_sub(1).map_or(0, |last| attempt.created_by_gate[last])
+                });
             }
             let last_round = budget >= node_limit;
             // Before the last round, an attempt may also run out of if-then-else steps, so
@@ -296,8 +301,8 @@ pub(crate) struct Attempt {
     built: Vec<u32>,
     /// The next gate to build, by id.
     next: usize,
-    /// How many gates have been built: the measure of how far the attempt got.
-    progress: usize,
+    /// How many nodes had been created when each built gate was done, in the order built.
+    created_by_gate: Vec<usize>,
 }
 
 /// A gate whose BDD is not built (yet).
@@ -306,7 +311,14 @@ const NOT_BUILT: u32 = u32::MAX;
 impl Attempt {
     pub(crate) fn new(order: Vec<VarId>) -> Attempt {
         let level_of = levels(&order);
-        Attempt { order, level_of, manager: None, built: Vec::new(), next: 0, progress: 0 }
+        Attempt {
+            order,
+            level_of,
+            manager: None,
+            built: Vec::new(),
+            next: 0,
+            created_by_gate: Vec::new(),
+        }
     }
 
     /// Builds the gates not built yet, in id order (a topological order: no recursion,
@@ -329,7 +341,7 @@ impl Attempt {
             None => {
                 self.built = vec![NOT_BUILT; formula.n_gates()];
                 self.next = 0;
-                self.progress = 0;
+                self.created_by_gate.clear();
                 self.manager.insert(Manager::with_step_limit(node_limit, step_limit))
             }
         };
@@ -375,7 +387,7 @@ impl Attempt {
             };
             self.built[index] = result;
             self.next += 1;
-            self.progress += 1;
+            self.created_by_gate.push(manager.created());
         }
         operand(manager, level_of, &self.built, formula.top())
     }
@@ -425,7 +437,7 @@ fn operand(
 
 /// Which reachable gates are AND (OR) gates whose only use is as an operand of an AND (OR)
 /// gate, and so can be merged into it. The top is never absorbed.
-fn absorbed_gates(formula: &Formula, reachable: &[bool]) -> Vec<bool> {
+pub(crate) fn absorbed_gates(formula: &Formula, reachable: &[bool]) -> Vec<bool> {
     let gates = formula.gates();
     let mut uses = vec![0_u32; gates.len()];
     let mut same_kind_use = vec![false; gates.len()];
@@ -452,7 +464,12 @@ fn absorbed_gates(formula: &Formula, reachable: &[bool]) -> Vec<bool> {
 
 /// The operands of an AND or OR gate after merging absorbed gates, in depth-first order, into
 /// `leaves` (cleared first). Linear in the number of operands visited.
-fn flatten(gates: &[Gate], absorbed: &[bool], operands: &[Operand], leaves: &mut Vec<Operand>) {
+pub(crate) fn flatten(
+    gates: &[Gate],
+    absorbed: &[bool],
+    operands: &[Operand],
+    leaves: &mut Vec<Operand>,
+) {
     leaves.clear();
     let mut stack: Vec<Operand> = operands.iter().rev().copied().collect();
     while let Some(operand) = stack.pop() {

@@ -13,8 +13,10 @@
 use std::collections::HashMap;
 
 use crate::compile::{heuristic_orders, levels, variable_order};
-use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand, Probability, VarId};
-use crate::rewrite::{coalesce, group_modular_operands, merge_common_operands, merge_equal_gates};
+use crate::formula::{Formula, FormulaBuilder, GateId, Operand, Probability, VarId};
+use crate::rewrite::{
+    coalesce, group_modular_operands, merge_common_operands, merge_equal_gates, rebuild,
+};
 use crate::{Bdd, BddOptions, CutSetOptions, EngineError, VariableOrder};
 
 /// What stands in a module's formula for an operand of the original formula.
@@ -146,12 +148,7 @@ fn module_formula(formula: &Formula, is_module: &[bool], root: usize, members: &
         for &operand in gates[gate].operands() {
             operands.push(translate(operand, &mut builder, &built));
         }
-        let result = match &gates[gate] {
-            Gate::And(_) => builder.and(&operands),
-            Gate::Or(_) => builder.or(&operands),
-            Gate::AtLeast { k, .. } => builder.atleast(*k, &operands),
-            Gate::Not(_) => builder.not(operands[0]),
-        };
+        let result = rebuild(&mut builder, &gates[gate], &operands);
         built.insert(gate as u32, result);
     }
     let top = built[&(root as u32)];

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::compile::{absorbed_gates, flatten};
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand};
 use crate::module::VisitDates;
 
@@ -43,13 +44,7 @@ pub(crate) fn merge_equal_gates(formula: &Formula) -> Formula {
             image[index] = existing;
             continue;
         }
-        let operands = &key.2;
-        let built = match gate {
-            Gate::And(_) => builder.and(operands),
-            Gate::Or(_) => builder.or(operands),
-            Gate::AtLeast { k, .. } => builder.atleast(*k, operands),
-            Gate::Not(_) => builder.not(operands[0]),
-        };
+        let built = rebuild(&mut builder, gate, &key.2);
         image[index] = built;
         seen.insert(key, built);
     }
@@ -82,10 +77,7 @@ pub(crate) fn group_modular_operands(formula: &Formula, dates: &VisitDates) -> F
             gate.operands().iter().map(|&operand| map(&image, operand)).collect();
         let is_and = matches!(gate, Gate::And(_));
         let (Gate::And(_) | Gate::Or(_)) = gate else {
-            image[index] = match gate {
-                Gate::AtLeast { k, .. } => builder.atleast(*k, &operands),
-                _ => builder.not(operands[0]),
-            };
+            image[index] = rebuild(&mut builder, gate, &operands);
             continue;
         };
         let id = GateId::from_index(index);
@@ -143,49 +135,16 @@ pub(crate) fn coalesce(formula: &Formula) -> Formula {
     let mut builder = builder_with_variables(formula);
     let reachable = formula.reachable_gates();
     let gates = formula.gates();
-    let mut uses = vec![0_u32; gates.len()];
-    let mut same_kind_use = vec![false; gates.len()];
-    if let Operand::Gate(top) = formula.top() {
-        uses[top.index()] += 1;
-    }
-    for (index, gate) in gates.iter().enumerate().filter(|(i, _)| reachable[*i]) {
-        let _ = index;
-        for &operand in gate.operands() {
-            if let Operand::Gate(child) = operand {
-                uses[child.index()] = uses[child.index()].saturating_add(1);
-                same_kind_use[child.index()] |= matches!(
-                    (gate, &gates[child.index()]),
-                    (Gate::And(_), Gate::And(_)) | (Gate::Or(_), Gate::Or(_))
-                );
-            }
-        }
-    }
-    let absorbed: Vec<bool> =
-        uses.iter().zip(&same_kind_use).map(|(&u, &same)| u == 1 && same).collect();
+    let absorbed = absorbed_gates(formula, &reachable);
     let mut image: Vec<Operand> = vec![Operand::Const(false); gates.len()];
-    let mut stack = Vec::new();
-    let mut operands = Vec::new();
+    let mut leaves = Vec::new();
     for (index, gate) in gates.iter().enumerate() {
         if !reachable[index] || absorbed[index] {
             continue;
         }
-        operands.clear();
-        stack.clear();
-        stack.extend(gate.operands().iter().rev().copied());
-        while let Some(operand) = stack.pop() {
-            match operand {
-                Operand::Gate(child) if absorbed[child.index()] => {
-                    stack.extend(gates[child.index()].operands().iter().rev().copied());
-                }
-                _ => operands.push(map(&image, operand)),
-            }
-        }
-        image[index] = match gate {
-            Gate::And(_) => builder.and(&operands),
-            Gate::Or(_) => builder.or(&operands),
-            Gate::AtLeast { k, .. } => builder.atleast(*k, &operands),
-            Gate::Not(_) => builder.not(operands[0]),
-        };
+        flatten(gates, &absorbed, gate.operands(), &mut leaves);
+        let operands: Vec<Operand> = leaves.iter().map(|&leaf| map(&image, leaf)).collect();
+        image[index] = rebuild(&mut builder, gate, &operands);
     }
     let top = map(&image, formula.top());
     builder.build(top)
@@ -266,12 +225,7 @@ pub(crate) fn merge_common_operands(formula: &Formula) -> Formula {
                 operands.push(built);
             }
         }
-        image[index] = match gate {
-            Gate::And(_) => builder.and(&operands),
-            Gate::Or(_) => builder.or(&operands),
-            Gate::AtLeast { k, .. } => builder.atleast(*k, &operands),
-            Gate::Not(_) => builder.not(operands[0]),
-        };
+        image[index] = rebuild(&mut builder, gate, &operands);
     }
     let top = map(&image, formula.top());
     builder.build(top)
@@ -284,6 +238,16 @@ fn builder_with_variables(formula: &Formula) -> FormulaBuilder {
         builder.variable(probability);
     }
     builder
+}
+
+/// A gate of `gate`'s kind (and threshold) over `operands`, added to `builder`.
+pub(crate) fn rebuild(builder: &mut FormulaBuilder, gate: &Gate, operands: &[Operand]) -> Operand {
+    match gate {
+        Gate::And(_) => builder.and(operands),
+        Gate::Or(_) => builder.or(operands),
+        Gate::AtLeast { k, .. } => builder.atleast(*k, operands),
+        Gate::Not(_) => builder.not(operands[0]),
+    }
 }
 
 /// The operand standing for `operand` of the old formula in the new one.

@@ -506,7 +506,7 @@ fn a_suspended_attempt_resumes_to_the_same_diagram() {
     assert_eq!(resumed.nodes(), direct.nodes());
     assert_eq!(resumed.probability(), direct.probability());
     // The portfolio suspends both candidates in its first round (each needs more than 65,536
-    // nodes) and resumes the one that got further.
+    // nodes) and resumes the one that spent fewer nodes on the same gates.
     let reversed: Vec<VarId> = (0..32).rev().map(VarId).collect();
     let formula = pairs(16);
     let separated: Vec<VarId> = (0..32).map(VarId).collect();
