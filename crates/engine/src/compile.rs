@@ -34,8 +34,8 @@ pub enum VariableOrder {
     /// variables; subgates smallest first, or largest first) and the depth-first order,
     /// tried in turn under a node budget that grows eightfold each round until one fits. From
     /// the second round on, the candidates that spent the fewest nodes on the gates they all
-    /// built go first, and a candidate that ran out of budget resumes where it stopped. The first that fits is used, so the time is within a small factor of the best
-    /// candidate's.
+    /// built go first, and a candidate that ran out of budget resumes where it stopped. The
+    /// first that fits is used, so the time is within a small factor of the best candidate's.
     /// Deterministic: the same formula always gets the same order.
     #[default]
     Heuristic,
@@ -309,6 +309,7 @@ pub(crate) struct Attempt {
 const NOT_BUILT: u32 = u32::MAX;
 
 impl Attempt {
+    /// An attempt under `order` (a permutation of the variables), not started.
     pub(crate) fn new(order: Vec<VarId>) -> Attempt {
         let level_of = levels(&order);
         Attempt {
@@ -364,6 +365,8 @@ impl Attempt {
                         if is_and { (bdd::TRUE, bdd::FALSE) } else { (bdd::FALSE, bdd::TRUE) };
                     let mut acc = unit;
                     operand_bdds.clear();
+                    // Operands that come first in a depth-first walk hold the variables at the
+                    // top of the order, so combining from the last leaf up keeps steps shallow.
                     for &leaf in leaves.iter().rev() {
                         operand_bdds.push(operand(manager, level_of, built, leaf)?);
                     }

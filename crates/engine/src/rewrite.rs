@@ -1,13 +1,15 @@
 //! Rewrites a formula into an equivalent one that decomposes into more, smaller modules before
-//! its diagrams are built: equal gates merged into one, and the operands of a gate that nothing
-//! else reads gathered into a gate of their own, which is then a module. Variables keep their
-//! ids and probabilities, so orders, cut sets and probabilities carry over unchanged.
-
-use std::collections::HashMap;
+//! its diagrams are built, after SCRAM's preprocessor: equal gates merged into one, same-kind
+//! gates read once coalesced into their reader, operands read by the same gates and operands
+//! nothing outside one gate reaches gathered into gates of their own, which are then modules.
+//! Variables keep their ids and probabilities, so orders, cut sets and probabilities carry over
+//! unchanged. Every map is keyed deterministically, so the same formula always gives the same
+//! rewrite.
 
 use crate::compile::{absorbed_gates, flatten};
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand};
 use crate::module::VisitDates;
+use crate::table::FxHashMap;
 
 /// `formula` with gates of the same kind over the same operands (in any order, for AND and OR)
 /// merged into one, bottom-up, so gates equal only after their operands were merged are merged
@@ -17,7 +19,7 @@ pub(crate) fn merge_equal_gates(formula: &Formula) -> Formula {
     let mut builder = builder_with_variables(formula);
     let reachable = formula.reachable_gates();
     let mut image: Vec<Operand> = vec![Operand::Const(false); formula.n_gates()];
-    let mut seen: HashMap<(u8, u32, Vec<Operand>), Operand> = HashMap::new();
+    let mut seen: FxHashMap<(u8, u32, Vec<Operand>), Operand> = FxHashMap::default();
     for (index, gate) in formula.gates().iter().enumerate() {
         if !reachable[index] {
             continue;
@@ -160,7 +162,7 @@ pub(crate) fn merge_common_operands(formula: &Formula) -> Formula {
     let reachable = formula.reachable_gates();
     let gates = formula.gates();
     // The readers of each operand (gates, in id order), and whether they are all AND or all OR.
-    let mut readers: HashMap<Operand, (Vec<u32>, u8)> = HashMap::new();
+    let mut readers: FxHashMap<Operand, (Vec<u32>, u8)> = FxHashMap::default();
     for (index, gate) in gates.iter().enumerate().filter(|(i, _)| reachable[*i]) {
         let kind = match gate {
             Gate::And(_) => 1,
@@ -179,7 +181,7 @@ pub(crate) fn merge_common_operands(formula: &Formula) -> Formula {
         }
     }
     // Operands with the same readers, of one kind, two readers or more.
-    let mut by_readers: HashMap<(u8, Vec<u32>), Vec<Operand>> = HashMap::new();
+    let mut by_readers: FxHashMap<(u8, Vec<u32>), Vec<Operand>> = FxHashMap::default();
     for (operand, (mut list, kind)) in readers {
         list.dedup();
         if kind != 3 && list.len() >= 2 {
@@ -187,7 +189,7 @@ pub(crate) fn merge_common_operands(formula: &Formula) -> Formula {
         }
     }
     let mut groups: Vec<(bool, Vec<Operand>)> = Vec::new();
-    let mut group_of: HashMap<Operand, usize> = HashMap::new();
+    let mut group_of: FxHashMap<Operand, usize> = FxHashMap::default();
     let mut keyed: Vec<_> = by_readers.into_iter().filter(|(_, ops)| ops.len() >= 2).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     for ((kind, _), mut members) in keyed {
