@@ -328,9 +328,10 @@ pub struct ModularBdd {
 impl ModularBdd {
     /// Finds the modules of `formula` and builds one BDD per module, children first, each
     /// proxy taking its module's probability. A coherent formula is first rewritten into an
-    /// equivalent one with more, smaller modules ([`crate::rewrite`]); the variables stay the
-    /// same, so the probability and the cut-set counts are those of `formula`. `options`
-    /// applies to each module's BDD.
+    /// equivalent one with more, smaller modules (equal gates merged, coalescing, shared and
+    /// private operands gathered into new gates, after SCRAM's preprocessor); the variables
+    /// stay the same, so the probability and the cut-set counts are those of `formula`.
+    /// `options` applies to each module's BDD.
     ///
     /// # Errors
     /// [`EngineError::NodeLimitExceeded`] when a module's BDD outgrows the budget.
