@@ -69,7 +69,7 @@ impl Decomposition {
         let Operand::Gate(top) = formula.top() else {
             return Decomposition::whole(formula);
         };
-        let is_module = module_gates(formula, top);
+        let is_module = VisitDates::new(formula, top).is_module;
         let gates = formula.gates();
         // The innermost module owning each gate: a gate belongs to the module of any parent
         // (all its parents lie inside that module, or it would not be one), so a walk down
@@ -175,11 +175,6 @@ pub(crate) fn simplified(formula: &Formula) -> Formula {
         Operand::Gate(top) => group_modular_operands(&rewritten, &VisitDates::new(&rewritten, top)),
         _ => rewritten,
     }
-}
-
-/// Which gates reachable from `top` are modules (the top always is), by visit dates.
-fn module_gates(formula: &Formula, top: GateId) -> Vec<bool> {
-    VisitDates::new(formula, top).is_module
 }
 
 /// The visit dates of Dutuit and Rauzy's module detection: one depth-first walk from the top

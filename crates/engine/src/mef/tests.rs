@@ -71,6 +71,11 @@ fn named_cut_sets(top: &TopEvent) -> Vec<Vec<String>> {
     sets
 }
 
+/// `x` rounded to six significant digits, as text: how the benchmark results are compared.
+fn six_digits(x: f64) -> String {
+    format!("{x:.5e}")
+}
+
 fn close(actual: f64, expected: f64) -> bool {
     (actual - expected).abs() <= 1e-12 * expected.abs().max(1e-300)
 }

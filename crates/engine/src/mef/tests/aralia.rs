@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::six_digits;
 use crate::{Bdd, BddOptions, CutSetOptions, ModularBdd, read_mef};
 
 /// Trees that take more than about a second (the engine is optimised even in test builds).
@@ -27,11 +28,6 @@ fn data_dir() -> PathBuf {
 )]
 pub(super) fn run_slow_tests() -> bool {
     std::env::var("RUN_SLOW_TESTS").is_ok_and(|v| !v.is_empty() && v != "0")
-}
-
-/// `x` rounded to six significant digits, as text.
-fn six_digits(x: f64) -> String {
-    format!("{x:.5e}")
 }
 
 /// Checks one tree; returns what disagrees.

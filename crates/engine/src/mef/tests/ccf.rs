@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::aralia::run_slow_tests;
-use super::{close, error, named_cut_sets, probability, read};
+use super::{close, error, named_cut_sets, probability, read, six_digits};
 use crate::mef::xml::{self, Element};
 use crate::{Bdd, BddOptions, CutSetOptions, MefModel, read_mef};
 
@@ -190,7 +190,7 @@ fn generated_events_have_scrams_probabilities() {
         let top = &read.top_events()[0];
         for (name, p) in top.variables.iter().zip(top.formula.probabilities()) {
             let level = name.split(' ').count();
-            assert_eq!(format!("{:.5e}", p.get()), format!("{:.5e}", scram[level - 1]), "{name}");
+            assert_eq!(six_digits(p.get()), six_digits(scram[level - 1]), "{name}");
         }
     }
 }
@@ -342,7 +342,7 @@ fn scrams_three_train_ccf_tests_give_scrams_results() {
         let read = read(&three_trains(model, &factors)).unwrap_or_else(|e| panic!("{model}: {e}"));
         let top = read.top_event("TopEvent").expect("the top event");
         let bdd = Bdd::build(&top.formula, &BddOptions::default()).unwrap();
-        assert_eq!(format!("{:.5e}", bdd.probability()), format!("{p_scram:.5e}"), "{model}");
+        assert_eq!(six_digits(bdd.probability()), six_digits(p_scram), "{model}");
         let cut_sets = bdd.cut_sets(&CutSetOptions::default()).unwrap();
         assert_eq!(&cut_sets.count_by_order()[1..], by_order, "{model}");
     }
@@ -455,7 +455,7 @@ fn compare(file: &str, model: &MefModel, scram: &[ScramTop]) -> Vec<String> {
         };
         let bdd = Bdd::build(&top.formula, &BddOptions::default()).expect("a BDD");
         let p = bdd.probability();
-        if format!("{p:.5e}") != format!("{:.5e}", expected.probability) {
+        if six_digits(p) != six_digits(expected.probability) {
             problems.push(format!(
                 "{file} {}: probability {p:e}, SCRAM {}",
                 expected.name, expected.probability

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::aralia::run_slow_tests;
+use super::six_digits;
 use crate::{Bdd, BddOptions, CutSetOptions, TopEvent, read_mef};
 
 const INPUT: &str = "/usr/share/scram/input";
@@ -139,7 +140,7 @@ fn scram_models_give_scram_results() {
         let top = top_event(model.files);
         let bdd = Bdd::build(&top.formula, &BddOptions::default()).expect("a BDD");
         let p = bdd.probability();
-        if format!("{p:.5e}") != format!("{:.5e}", model.probability) {
+        if six_digits(p) != six_digits(model.probability) {
             problems.push(format!(
                 "{:?}: probability {p:e}, expected {}",
                 model.files, model.probability
@@ -172,10 +173,9 @@ fn chinese_importance_matches_scram() {
     let e1 = top.variables.iter().position(|name| name == "e1").expect("e1");
     let importance = &bdd.importance()[e1];
     let p = top.formula.probability(importance.var).get();
-    let six = |x: f64| format!("{x:.5e}");
-    assert_eq!(six(importance.birnbaum), six(0.0745557));
-    assert_eq!(six(importance.fussell_vesely), six(0.326332));
-    assert_eq!(six(p * importance.risk_achievement_worth), six(0.339805));
-    assert_eq!(six(importance.risk_achievement_worth), six(16.9902));
-    assert_eq!(six(importance.risk_reduction_worth), six(1.48441));
+    assert_eq!(six_digits(importance.birnbaum), six_digits(0.0745557));
+    assert_eq!(six_digits(importance.fussell_vesely), six_digits(0.326332));
+    assert_eq!(six_digits(p * importance.risk_achievement_worth), six_digits(0.339805));
+    assert_eq!(six_digits(importance.risk_achievement_worth), six_digits(16.9902));
+    assert_eq!(six_digits(importance.risk_reduction_worth), six_digits(1.48441));
 }
