@@ -99,12 +99,18 @@ impl Bdd {
             // From the second round on, the attempts that spent the fewest nodes on the gates
             // all of them have built go first (gates are built in the same order whatever the
             // variable order, so this compares like with like; a stable sort: ties keep the
-            // heuristics' order).
+            // heuristics' order); from the third round on, an attempt that spent more than
+            // `DOMINATED` times the leader's nodes on them is dropped.
             if budget > FIRST_BUDGET {
                 let common = attempts.iter().map(|a| a.created_by_gate.len()).min().unwrap_or(0);
-                attempts.sort_by_key(|attempt| {
+                let key = |attempt: &Attempt| {
                     common.checked_sub(1).map_or(0, |last| attempt.created_by_gate[last])
-                });
+                };
+                attempts.sort_by_key(key);
+                if budget >= PRUNE_FROM_BUDGET {
+                    let best = attempts.first().map_or(0, key);
+                    attempts.retain(|attempt| key(attempt) <= DOMINATED.saturating_mul(best));
+                }
             }
             let last_round = budget >= node_limit;
             // Before the last round, an attempt may also run out of if-then-else steps, so
@@ -201,6 +207,22 @@ const FIRST_BUDGET: usize = 1 << 16;
 
 /// How much the budget of [`VariableOrder::Heuristic`] grows from one round to the next.
 const GROWTH: usize = 8;
+
+/// How many times the leader's nodes an attempt of [`VariableOrder::Heuristic`] may have spent
+/// on the gates all attempts have built before it is dropped, in the rounds whose budget is at
+/// least [`PRUNE_FROM_BUDGET`]. das9701's two losers were 6× and 7.5× behind there and cost
+/// half its time; on the other Aralia trees every attempt was within 3× of the leader.
+const DOMINATED: usize = 4;
+
+/// The budget of the first round in which dominated attempts are dropped: the third. Earlier
+/// the ranking is not reliable enough: after the first round, edf9202's eventual winner had
+/// spent 6× the leader's nodes.
+const PRUNE_FROM_BUDGET: usize = FIRST_BUDGET * GROWTH * GROWTH;
+
+/// How many operands that are not single variables an AND or OR gate needs for its diagram to
+/// be built by one n-ary pass rather than in pairs. Measured on the large Aralia trees: 8 and
+/// 12 were level, 3–5 slower on cea9601 and edf9203 (pairs reuse the cache across gates).
+const NARY_MIN_OPERANDS: usize = 8;
 
 /// The if-then-else steps an attempt of [`VariableOrder::Heuristic`] may take per node of its
 /// budget, except in the last round.
@@ -373,6 +395,28 @@ impl Attempt {
                     // Deepest operands first: each step then adds an operand mostly above the
                     // accumulated result, which keeps intermediate diagrams small.
                     operand_bdds.sort_by_key(|&f| std::cmp::Reverse(manager.level(f)));
+                    // Many large operands: one n-ary pass (see `Manager::and_or_n`), with the
+                    // single-variable operands combined first, since each would lengthen every
+                    // tuple and combining them is linear. If it gives up, fold in pairs.
+                    let n_large = operand_bdds.iter().filter(|&&f| !manager.is_literal(f)).count();
+                    if n_large >= NARY_MIN_OPERANDS {
+                        let mut literals = unit;
+                        let mut tuple = Vec::with_capacity(n_large + 1);
+                        for &f in &operand_bdds {
+                            if !manager.is_literal(f) {
+                                tuple.push(f);
+                            } else if is_and {
+                                literals = manager.and(f, literals)?;
+                            } else {
+                                literals = manager.or(f, literals)?;
+                            }
+                        }
+                        tuple.push(literals);
+                        if let Some(result) = manager.and_or_n(is_and, &tuple)? {
+                            acc = result;
+                            operand_bdds.clear();
+                        }
+                    }
                     for &leaf in &operand_bdds {
                         acc =
                             if is_and { manager.and(leaf, acc)? } else { manager.or(leaf, acc)? };

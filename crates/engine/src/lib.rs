@@ -16,6 +16,7 @@ mod formula;
 mod importance;
 pub mod mef;
 mod module;
+mod redundancy;
 mod rewrite;
 mod table;
 mod zbdd;

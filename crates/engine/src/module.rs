@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use crate::compile::{heuristic_orders, levels, variable_order};
 use crate::formula::{Formula, FormulaBuilder, GateId, Operand, Probability, VarId};
+use crate::redundancy::remove_redundant_occurrences;
 use crate::rewrite::{
     coalesce, group_modular_operands, merge_common_operands, merge_equal_gates, rebuild,
 };
@@ -160,13 +161,15 @@ fn module_formula(formula: &Formula, is_module: &[bool], root: usize, members: &
 /// matters most.
 const ROUNDS: usize = 3;
 
-/// `formula` rewritten to decompose into more, smaller modules (see [`crate::rewrite`]): equal
-/// gates merged; then, for [`ROUNDS`] rounds, same-kind gates
-/// read once coalesced into their readers and operands shared by the same gates gathered into
-/// gates of their own; finally each gate's private operands grouped. Coherent formulas only:
-/// the rewrites are equivalences, but cut sets are counted module by module only for those.
+/// `formula` rewritten to decompose into more, smaller modules (see [`crate::rewrite`] and
+/// [`crate::redundancy`]): equal gates merged, same-kind gates read once coalesced, redundant
+/// occurrences of shared nodes removed; then, for [`ROUNDS`] rounds, coalescing again and
+/// operands shared by the same gates gathered into gates of their own; finally each gate's
+/// private operands grouped. Coherent formulas only: the rewrites are equivalences, but cut
+/// sets are counted module by module only for those.
 pub(crate) fn simplified(formula: &Formula) -> Formula {
-    let mut rewritten = merge_equal_gates(formula);
+    let rewritten = coalesce(&merge_equal_gates(formula));
+    let mut rewritten = merge_equal_gates(&remove_redundant_occurrences(&rewritten));
     for _ in 0..ROUNDS {
         rewritten = merge_equal_gates(&merge_common_operands(&coalesce(&rewritten)));
     }

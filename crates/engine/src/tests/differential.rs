@@ -109,6 +109,13 @@ impl Recipe {
     fn add_to(&self, b: &mut FormulaBuilder) -> Operand {
         let vars: Vec<VarId> =
             self.probabilities.iter().map(|&p| b.variable(Probability::new(p).unwrap())).collect();
+        self.add_over(b, &vars)
+    }
+
+    /// Adds the recipe's gates to `b` over `vars`, the recipe's variable v standing for
+    /// `vars[v % vars.len()]`; returns its top.
+    fn add_over(&self, b: &mut FormulaBuilder, vars: &[VarId]) -> Operand {
+        let vars: Vec<VarId> = (0..self.n_vars()).map(|v| vars[v % vars.len()]).collect();
         let mut gates: Vec<Operand> = Vec::new();
         for (kind, k, args) in self.resolve() {
             let args: Vec<Operand> = args
@@ -509,12 +516,14 @@ proptest! {
     #[test]
     fn rewrites_keep_the_function(single in recipe(10, true), (recipes, folds) in composite(false)) {
         use crate::module::{VisitDates, simplified};
+        use crate::redundancy::remove_redundant_occurrences;
         use crate::rewrite::{coalesce, group_modular_operands, merge_common_operands, merge_equal_gates};
         for formula in [single.formula(), composite_formula(&recipes, &folds, false)] {
             let mut rewritten = vec![
                 merge_equal_gates(&formula),
                 coalesce(&formula),
                 merge_common_operands(&formula),
+                remove_redundant_occurrences(&formula),
                 simplified(&formula),
             ];
             if let Operand::Gate(top) = formula.top() {
@@ -570,4 +579,80 @@ fn private_operands_and_common_operands_become_modules() {
         assert_eq!(ModularBdd::build(&formula, &BddOptions::default()).unwrap().module_count(), 2);
         check_modular(&formula).unwrap();
     }
+}
+
+proptest! {
+    /// An AND or OR of many large operands over shared variables (built by one n-ary pass, see
+    /// `Manager::and_or_n`) gives the enumerated probability, whole and module by module, and
+    /// the n-ary pass gives the same node as combining the operands in pairs.
+    #[test]
+    fn wide_gates_over_shared_variables(
+        parts in proptest::collection::vec(recipe(10, true), 8..=12),
+        is_and in any::<bool>(),
+    ) {
+        let probabilities: Vec<Probability> =
+            parts[0].probabilities.iter().map(|&p| Probability::new(p).unwrap()).collect();
+        let n = probabilities.len();
+        let with_variables = || {
+            let mut b = FormulaBuilder::new();
+            let vars: Vec<VarId> = probabilities.iter().map(|&p| b.variable(p)).collect();
+            (b, vars)
+        };
+        let (mut b, vars) = with_variables();
+        let tops: Vec<Operand> = parts.iter().map(|part| part.add_over(&mut b, &vars)).collect();
+        let top = if is_and { b.and(&tops) } else { b.or(&tops) };
+        let formula = b.build(top);
+        let truth: Vec<bool> = (0..1_usize << n)
+            .map(|mask| formula.evaluate(&(0..n).map(|i| mask >> i & 1 == 1).collect::<Vec<_>>()))
+            .collect();
+        let p: Vec<f64> = probabilities.iter().map(|p| p.get()).collect();
+        let expected = exact_probability(&truth, &p);
+        let whole = Bdd::build(&formula, &BddOptions::default()).unwrap();
+        prop_assert!((whole.probability() - expected).abs() <= 1e-12);
+        let modular = ModularBdd::build(&formula, &BddOptions::default()).unwrap();
+        prop_assert!((modular.probability() - expected).abs() <= 1e-12);
+
+        let mut manager = crate::bdd::Manager::new(crate::DEFAULT_NODE_LIMIT);
+        let level_of: Vec<u32> = (0..n as u32).collect();
+        let mut roots = Vec::new();
+        for part in &parts {
+            let (mut b, vars) = with_variables();
+            let top = part.add_over(&mut b, &vars);
+            roots.push(crate::compile::compile(&mut manager, &b.build(top), &level_of).unwrap());
+        }
+        let mut folded = if is_and { crate::bdd::TRUE } else { crate::bdd::FALSE };
+        for &root in &roots {
+            folded = if is_and { manager.and(root, folded) } else { manager.or(root, folded) }
+                .unwrap();
+        }
+        let nary = manager.and_or_n(is_and, &roots).unwrap();
+        prop_assert_eq!(nary, Some(folded));
+    }
+}
+
+/// OR(AND(OR(x, a), OR(x, b)), AND(c, d)): x is read by two gates, so OR(x, a) and OR(x, b)
+/// are not modules. x's failure fails AND(OR(x, a), OR(x, b)), which is therefore
+/// OR(x, AND(a, b)), where x is read once and AND(a, b) is a module.
+fn redundant_occurrences_example() -> Formula {
+    let mut b = FormulaBuilder::new();
+    let v: Vec<Operand> =
+        (1..=5).map(|i| b.variable(Probability::new(i as f64 / 10.0).unwrap()).into()).collect();
+    let xa = b.or(&[v[0], v[1]]);
+    let xb = b.or(&[v[0], v[2]]);
+    let both = b.and(&[xa, xb]);
+    let cd = b.and(&[v[3], v[4]]);
+    let top = b.or(&[both, cd]);
+    b.build(top)
+}
+
+#[test]
+fn removing_redundant_occurrences_makes_modules() {
+    use crate::module::Decomposition;
+    use crate::redundancy::remove_redundant_occurrences;
+    let formula = redundant_occurrences_example();
+    let rewritten = remove_redundant_occurrences(&formula);
+    assert!(same_function(&formula, &rewritten));
+    assert_eq!(Decomposition::new(&formula).modules.len(), 3);
+    assert_eq!(Decomposition::new(&rewritten).modules.len(), 4);
+    check_modular(&formula).unwrap();
 }

@@ -39,7 +39,10 @@ fn check(name: &str, expected: &serde_json::Value) -> Vec<String> {
         return vec![format!("{name}: {} top events, expected 1", model.top_events().len())];
     };
     let mut problems = Vec::new();
-    let bdd = Bdd::build(&top.formula, &BddOptions::default()).expect("a BDD");
+    let bdd = match Bdd::build(&top.formula, &BddOptions::default()) {
+        Ok(bdd) => bdd,
+        Err(error) => return vec![format!("{name}: {error}")],
+    };
     let p = bdd.probability();
     let Some(want) = expected["probability"].as_f64() else {
         return vec![format!("{name}: no reference probability")];
@@ -65,7 +68,10 @@ fn check(name: &str, expected: &serde_json::Value) -> Vec<String> {
     if !top.formula.is_coherent() {
         return problems;
     }
-    let modular = ModularBdd::build(&top.formula, &BddOptions::default()).expect("modules");
+    let modular = match ModularBdd::build(&top.formula, &BddOptions::default()) {
+        Ok(modular) => modular,
+        Err(error) => return vec![format!("{name}: modular: {error}")],
+    };
     if six_digits(modular.probability()) != six_digits(want) {
         problems.push(format!("{name}: modular probability {:e}", modular.probability()));
     }
