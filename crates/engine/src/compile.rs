@@ -145,6 +145,15 @@ impl Bdd {
         self.nodes.len() - 2
     }
 
+    /// Whether the top event holds when no variable does. Linear in the number of levels.
+    pub(crate) fn holds_when_nothing_fails(&self) -> bool {
+        let mut node = self.root;
+        while node > 1 {
+            node = self.nodes[node as usize].lo;
+        }
+        node == 1
+    }
+
     /// The variable order: the variable tested at each level, root first. Constant time.
     pub fn order(&self) -> &[VarId] {
         &self.order
@@ -220,8 +229,9 @@ const DOMINATED: usize = 4;
 const PRUNE_FROM_BUDGET: usize = FIRST_BUDGET * GROWTH * GROWTH;
 
 /// How many operands that are not single variables an AND or OR gate needs for its diagram to
-/// be built by one n-ary pass rather than in pairs. Measured on the large Aralia trees: 8 and
-/// 12 were level, 3–5 slower on cea9601 and edf9203 (pairs reuse the cache across gates).
+/// be built by one n-ary pass rather than in pairs. Measured as if-then-else steps plus tuple
+/// operands on 13 large Aralia trees (modular path): 8 and 12 the least; 5 and 6 up to 1.4×
+/// more (cea9601 3.8 M vs 2.7 M), 3 and 4 more still (pairs reuse the cache across gates).
 const NARY_MIN_OPERANDS: usize = 8;
 
 /// The if-then-else steps an attempt of [`VariableOrder::Heuristic`] may take per node of its
