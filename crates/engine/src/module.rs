@@ -170,8 +170,8 @@ const ROUNDS: usize = 3;
 /// [`crate::redundancy`]): equal gates merged, same-kind gates read once coalesced, redundant
 /// occurrences of shared nodes removed; then, for [`ROUNDS`] rounds, coalescing again and
 /// operands shared by the same gates gathered into gates of their own; finally each gate's
-/// private operands grouped. Coherent formulas only: the rewrites are equivalences, but cut
-/// sets are counted module by module only for those.
+/// private operands grouped. Every step is an equivalence over the same variables (any
+/// formula); [`ModularBdd`] applies them to coherent formulas only, as measured there.
 pub(crate) fn simplified(formula: &Formula) -> Formula {
     let rewritten = coalesce(&merge_equal_gates(formula));
     let mut rewritten = merge_equal_gates(&remove_redundant_occurrences(&rewritten));
