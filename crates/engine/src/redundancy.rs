@@ -9,7 +9,9 @@
 //! equals `x OR D[x := false]`; so x may be replaced by false in those readers and OR-ed onto
 //! each destination instead. That is done when the destinations are fewer than the places x's
 //! failure spreads to (its readers plus the readers of the shared forced gates), which is
-//! SCRAM's criterion. Coherent formulas only.
+//! SCRAM's criterion. Sound for any formula, since forcing only passes through AND, OR and
+//! AT-LEAST gates; [`crate::ModularBdd`] applies it to coherent ones (see there). The modules
+//! are found once: a rewrite only moves x within its module, so every module stays one.
 
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand, VarId};
 use crate::module::VisitDates;
@@ -43,7 +45,7 @@ impl Graph {
     }
 }
 
-/// `formula` (coherent) with redundant occurrences of shared nodes removed (see the module
+/// `formula` with redundant occurrences of shared nodes removed (see the module
 /// documentation). The result is equivalent, over the same variables. Quadratic at worst: one
 /// pass over a shared node's ancestors per shared node.
 pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
