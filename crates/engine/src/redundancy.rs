@@ -16,6 +16,12 @@
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand, VarId};
 use crate::module::VisitDates;
 
+/// How many operands of ancestors [`remove_redundant_occurrences`] may go through in all
+/// before it leaves the remaining shared nodes alone. The work is quadratic at worst (a random
+/// 80,000-gate DAG under one wide top gate took 2.5 s); this bounds it to a fraction of a
+/// second, far above what the Aralia trees need.
+const WORK_LIMIT: usize = 1 << 24;
+
 /// The graph being rewritten: gates that can lose operands and gain OR-ed ones.
 struct Graph {
     n_vars: usize,
@@ -47,7 +53,7 @@ impl Graph {
 
 /// `formula` with redundant occurrences of shared nodes removed (see the module
 /// documentation). The result is equivalent, over the same variables. Quadratic at worst: one
-/// pass over a shared node's ancestors per shared node.
+/// pass over a shared node's ancestors per shared node, bounded by [`WORK_LIMIT`].
 pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
     let Operand::Gate(top) = formula.top() else {
         return formula.clone();
@@ -89,7 +95,11 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
     let mut visited = vec![usize::MAX; n_gates];
     let mut ancestors: Vec<usize> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
+    let mut work = 0_usize;
     for (round, &x) in shared.iter().enumerate() {
+        if work > WORK_LIMIT {
+            break; // Each node's rewrite is an equivalence of its own: stopping early is sound.
+        }
         if graph.readers[x].len() < 2 {
             continue;
         }
@@ -121,6 +131,7 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
         };
         for &gate in &ancestors {
             let ops = &graph.operands[gate];
+            work += ops.len() + graph.extra[gate].len();
             let core = match &gates[gate] {
                 Gate::And(_) => ops.iter().all(|&o| holds(o, &forced)),
                 Gate::Or(_) => ops.iter().any(|&o| holds(o, &forced)),
