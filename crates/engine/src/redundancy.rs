@@ -15,6 +15,7 @@
 
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand, VarId};
 use crate::module::VisitDates;
+use crate::rewrite::{builder_with_variables, map};
 
 /// How many operands of ancestors [`remove_redundant_occurrences`] may go through in all
 /// before it leaves the remaining shared nodes alone. The work is quadratic at worst (a random
@@ -220,15 +221,8 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
 
 /// The formula of `graph`, constants folded, each gate's extra operands OR-ed onto it.
 fn rebuild(formula: &Formula, graph: &Graph, reachable: &[bool]) -> Formula {
-    let mut builder = FormulaBuilder::new();
-    for &probability in formula.probabilities() {
-        builder.variable(probability);
-    }
+    let mut builder = builder_with_variables(formula);
     let mut image: Vec<Operand> = vec![Operand::Const(false); formula.n_gates()];
-    let map = |image: &[Operand], operand: Operand| match operand {
-        Operand::Gate(gate) => image[gate.index()],
-        other => other,
-    };
     for (index, gate) in formula.gates().iter().enumerate() {
         if !reachable[index] {
             continue;

@@ -234,7 +234,7 @@ pub(crate) fn merge_common_operands(formula: &Formula) -> Formula {
 }
 
 /// A builder holding `formula`'s variables, with the same ids and probabilities.
-fn builder_with_variables(formula: &Formula) -> FormulaBuilder {
+pub(crate) fn builder_with_variables(formula: &Formula) -> FormulaBuilder {
     let mut builder = FormulaBuilder::new();
     for &probability in formula.probabilities() {
         builder.variable(probability);
@@ -253,7 +253,7 @@ pub(crate) fn rebuild(builder: &mut FormulaBuilder, gate: &Gate, operands: &[Ope
 }
 
 /// The operand standing for `operand` of the old formula in the new one.
-fn map(image: &[Operand], operand: Operand) -> Operand {
+pub(crate) fn map(image: &[Operand], operand: Operand) -> Operand {
     match operand {
         Operand::Gate(gate) => image[gate.index()],
         other => other,
