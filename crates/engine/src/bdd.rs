@@ -16,7 +16,9 @@
 //! hundreds of thousands of levels cannot overflow the thread's stack.
 
 use crate::EngineError;
-use crate::table::{ComputedCache, Node, NodeTable};
+use std::hash::Hasher;
+
+use crate::table::{ComputedCache, FxHasher, Node, NodeTable};
 
 /// The constant-false BDD.
 pub(crate) const FALSE: u32 = 0;
@@ -109,6 +111,11 @@ impl Manager {
     /// f OR g.
     pub(crate) fn or(&mut self, f: u32, g: u32) -> Result<u32, EngineError> {
         self.ite(f, TRUE, g)
+    }
+
+    /// f AND g when `is_and`, else f OR g.
+    pub(crate) fn and_or(&mut self, is_and: bool, f: u32, g: u32) -> Result<u32, EngineError> {
+        if is_and { self.and(f, g) } else { self.or(f, g) }
     }
 
     /// If f then g else h. At most proportional to the product of the three sizes; usually far
@@ -212,8 +219,7 @@ impl Manager {
             let settled = match n {
                 0 => Some(unit),
                 1 => Some(tuple[0]),
-                2 if is_and => Some(self.and(tuple[0], tuple[1])?),
-                2 => Some(self.or(tuple[0], tuple[1])?),
+                2 => Some(self.and_or(is_and, tuple[0], tuple[1])?),
                 _ => memo.get(&arena, start, n),
             };
             if let Some(result) = settled {
@@ -310,11 +316,11 @@ impl TupleMemo {
     }
 
     fn hash(tuple: &[u32]) -> usize {
-        let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut hasher = FxHasher::default();
         for &f in tuple {
-            h = (h.rotate_left(5) ^ u64::from(f)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            hasher.write_u32(f);
         }
-        (h ^ (h >> 29)) as usize
+        hasher.finish() as usize
     }
 
     fn get(&self, arena: &[u32], start: usize, len: usize) -> Option<u32> {

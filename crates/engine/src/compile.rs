@@ -413,12 +413,10 @@ impl Attempt {
                         let mut literals = unit;
                         let mut tuple = Vec::with_capacity(n_large + 1);
                         for &f in &operand_bdds {
-                            if !manager.is_literal(f) {
-                                tuple.push(f);
-                            } else if is_and {
-                                literals = manager.and(f, literals)?;
+                            if manager.is_literal(f) {
+                                literals = manager.and_or(is_and, f, literals)?;
                             } else {
-                                literals = manager.or(f, literals)?;
+                                tuple.push(f);
                             }
                         }
                         tuple.push(literals);
@@ -428,8 +426,7 @@ impl Attempt {
                         }
                     }
                     for &leaf in &operand_bdds {
-                        acc =
-                            if is_and { manager.and(leaf, acc)? } else { manager.or(leaf, acc)? };
+                        acc = manager.and_or(is_and, leaf, acc)?;
                         if acc == zero {
                             break;
                         }

@@ -308,7 +308,7 @@ impl VisitDates {
 }
 
 /// Where an operand's dates are kept: gates first, variables after them.
-fn slot(n_gates: usize, operand: Operand) -> Option<usize> {
+pub(crate) fn slot(n_gates: usize, operand: Operand) -> Option<usize> {
     match operand {
         Operand::Gate(gate) => Some(gate.index()),
         Operand::Var(var) => Some(n_gates + var.index()),

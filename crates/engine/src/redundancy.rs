@@ -14,7 +14,7 @@
 //! are found once: a rewrite only moves x within its module, so every module stays one.
 
 use crate::formula::{Formula, FormulaBuilder, Gate, GateId, Operand, VarId};
-use crate::module::VisitDates;
+use crate::module::{VisitDates, slot};
 use crate::rewrite::{builder_with_variables, map};
 
 /// How many operands of ancestors [`remove_redundant_occurrences`] may go through in all
@@ -25,31 +25,12 @@ const WORK_LIMIT: usize = 1 << 24;
 
 /// The graph being rewritten: gates that can lose operands and gain OR-ed ones.
 struct Graph {
-    n_vars: usize,
     /// Each gate's own operands (a replaced occurrence becomes `Const(false)`).
     operands: Vec<Vec<Operand>>,
     /// Nodes OR-ed onto each gate's output.
     extra: Vec<Vec<Operand>>,
-    /// The gates reading each node (variables, then gates), without repeats.
+    /// The gates reading each node, by [`slot`] (gates, then variables), without repeats.
     readers: Vec<Vec<u32>>,
-}
-
-impl Graph {
-    fn node(&self, operand: Operand) -> Option<usize> {
-        match operand {
-            Operand::Var(var) => Some(var.index()),
-            Operand::Gate(gate) => Some(self.n_vars + gate.index()),
-            Operand::Const(_) => None,
-        }
-    }
-
-    fn operand(&self, node: usize) -> Operand {
-        if node < self.n_vars {
-            Operand::Var(VarId(node as u32))
-        } else {
-            Operand::Gate(GateId::from_index(node - self.n_vars))
-        }
-    }
 }
 
 /// `formula` with redundant occurrences of shared nodes removed (see the module
@@ -67,14 +48,13 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
     let mut is_module = VisitDates::new(formula, GateId::from_index(top)).is_module;
     is_module[top] = true;
     let mut graph = Graph {
-        n_vars,
         operands: gates.iter().map(|gate| gate.operands().to_vec()).collect(),
         extra: vec![Vec::new(); n_gates],
         readers: vec![Vec::new(); n_vars + n_gates],
     };
     for (index, gate) in gates.iter().enumerate().filter(|&(index, _)| reachable[index]) {
         for &operand in gate.operands() {
-            if let Some(node) = graph.node(operand) {
+            if let Some(node) = slot(n_gates, operand) {
                 let list = &mut graph.readers[node];
                 if list.last() != Some(&(index as u32)) {
                     list.push(index as u32);
@@ -83,12 +63,16 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
         }
     }
     // Shared gates top down, then shared variables: SCRAM's order.
-    let mut shared: Vec<usize> = (0..n_gates)
+    let mut shared: Vec<Operand> = (0..n_gates)
         .rev()
-        .filter(|&g| reachable[g] && graph.readers[n_vars + g].len() > 1)
-        .map(|g| n_vars + g)
+        .filter(|&g| reachable[g] && graph.readers[g].len() > 1)
+        .map(|g| Operand::Gate(GateId::from_index(g)))
         .collect();
-    shared.extend((0..n_vars).filter(|&v| graph.readers[v].len() > 1));
+    shared.extend(
+        (0..n_vars)
+            .filter(|&v| graph.readers[n_gates + v].len() > 1)
+            .map(|v| Operand::Var(VarId(v as u32))),
+    );
 
     // Scratch, indexed by gate: membership stamps and states.
     let mut stamp = vec![usize::MAX; n_gates];
@@ -97,7 +81,8 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
     let mut ancestors: Vec<usize> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut work = 0_usize;
-    for (round, &x) in shared.iter().enumerate() {
+    for (round, &x_operand) in shared.iter().enumerate() {
+        let x = slot(n_gates, x_operand).expect("a variable or a gate");
         if work > WORK_LIMIT {
             break; // Each node's rewrite is an equivalence of its own: stopping early is sound.
         }
@@ -119,16 +104,16 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
                 root = gate;
                 continue;
             }
-            stack.extend(graph.readers[n_vars + gate].iter().map(|&r| r as usize));
+            stack.extend(graph.readers[gate].iter().map(|&r| r as usize));
         }
         ancestors.sort_unstable();
         // Which of them x's failure makes fail (gate ids are a topological order).
         let holds = |operand: Operand, forced: &[bool]| match operand {
             Operand::Const(value) => value,
-            Operand::Gate(gate) if graph.node(operand) != Some(x) => {
+            Operand::Gate(gate) if operand != x_operand => {
                 stamp[gate.index()] == round && forced[gate.index()]
             }
-            _ => graph.node(operand) == Some(x),
+            _ => operand == x_operand,
         };
         for &gate in &ancestors {
             let ops = &graph.operands[gate];
@@ -146,8 +131,8 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
         let multiplicity = graph.readers[x].len()
             + ancestors
                 .iter()
-                .filter(|&&g| forced[g] && graph.readers[n_vars + g].len() > 1)
-                .map(|&g| graph.readers[n_vars + g].len())
+                .filter(|&&g| forced[g] && graph.readers[g].len() > 1)
+                .map(|&g| graph.readers[g].len())
                 .sum::<usize>();
         // The destinations: forced gates met walking down from the root through unforced ones.
         let mut destinations: Vec<usize> = Vec::new();
@@ -163,7 +148,7 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
                 for &operand in graph.operands[gate].iter().chain(&graph.extra[gate]) {
                     let Operand::Gate(child) = operand else { continue };
                     let child = child.index();
-                    if stamp[child] != round || graph.node(operand) == Some(x) {
+                    if stamp[child] != round || operand == x_operand {
                         continue;
                     }
                     if forced[child] {
@@ -200,7 +185,6 @@ pub(crate) fn remove_redundant_occurrences(formula: &Formula) -> Formula {
         if redundant.is_empty() {
             continue;
         }
-        let x_operand = graph.operand(x);
         for &reader in &redundant {
             for operand in graph.operands[reader].iter_mut().chain(graph.extra[reader].iter_mut()) {
                 if *operand == x_operand {
